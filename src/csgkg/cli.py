@@ -1,0 +1,114 @@
+"""The ``csgkg`` command line: a thin layer over the library API; it holds no logic of its own."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .errors import CsgkgError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _root(args: argparse.Namespace):
+    from .root import find_root
+
+    return find_root(args.root)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Validate the dataset and write dist/."""
+    from .build import build
+    from .report import display_path, format_text
+
+    root = _root(args)
+    result = build(root)
+    if not result.ok:
+        print(format_text(result.report), file=sys.stderr)
+        print("build stopped: fix the violations above; dist/ was not written", file=sys.stderr)
+        print(result.summary())
+        return 1
+    print(f"dataset root: {root.path}")
+    print(result.summary())
+    for path in result.written:
+        print(f"wrote {display_path(str(path))}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate the dataset, or contributed files together with it."""
+    from .loader import load_dataset, parse_file
+    from .report import format_text
+    from .validation import validate
+
+    root = _root(args)
+    dataset = load_dataset(root)
+    extra = [parse_file(Path(f), "contribution", root) for f in args.files]
+    report = validate(dataset, extra)
+    print(report.to_json() if args.format == "json" else format_text(report))
+    return 0 if report.conforms else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="csgkg",
+        description="Build, validate, query and publish the Contextual Safeguarding Knowledge Graph.",
+    )
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        help="dataset root (a folder with ontology/ and data/); default: the nearest one above the "
+        "current directory, else the copy shipped with the package",
+    )
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("build", help="validate the dataset and write the release files to dist/")
+    p.set_defaults(handler=cmd_build)
+
+    p = sub.add_parser("validate", help="validate the dataset, or files together with the dataset")
+    p.add_argument("files", nargs="*", metavar="FILE", help="Turtle, N-Triples or JSON-LD files")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    p.set_defaults(handler=cmd_validate)
+
+    for register in _extensions():
+        register(sub)
+    return parser
+
+
+def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
+    """The ``register`` functions of the other command modules."""
+    from . import query_cli
+
+    return [query_cli.register]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 violations, 2 bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except CsgkgError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
+        if args.debug:
+            raise
+        print(
+            f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+            file=sys.stderr,
+        )
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Serialise graphs deterministically: Turtle (longturtle), N-Triples and JSON-LD with our context."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import BNode, Graph
+
+from .namespaces import bind_prefixes, new_graph
+
+
+def to_turtle(graph: Graph) -> str:
+    """Canonical Turtle: rdflib's ``longturtle`` (sorted, one statement a line), stable prefixes."""
+    out = new_graph()
+    out += canonical(graph)
+    text = out.serialize(format="longturtle")
+    return _drop_unused_prefixes(text)
+
+
+def _drop_unused_prefixes(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    body = "".join(line for line in lines if not line.startswith("PREFIX "))
+    kept = []
+    for line in lines:
+        if line.startswith("PREFIX "):
+            prefix = line.split()[1]
+            if prefix in body or f"{prefix[:-1]}:" in body:
+                kept.append(line)
+    return "".join(kept) + body
+
+
+def canonical(graph: Graph) -> Graph:
+    """``graph`` with blank nodes relabelled canonically, so their labels do not change between runs."""
+    from rdflib.compare import to_canonical_graph
+
+    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph
+    out = new_graph()
+    out += to_canonical_graph(graph)
+    return out
+
+
+def to_ntriples(graph: Graph) -> str:
+    """N-Triples with canonical blank nodes and sorted lines: the same graph always gives the same bytes."""
+    text = canonical(graph).serialize(format="nt")
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return "\n".join(lines) + "\n"
+
+
+def load_context(context_file: Path) -> dict:
+    """The ``@context`` object of a JSON-LD context file."""
+    return json.loads(context_file.read_text(encoding="utf-8"))["@context"]
+
+
+def to_jsonld(graph: Graph, context: dict) -> str:
+    """Compact JSON-LD using ``context``; nodes sorted by id and keys sorted, for stable output."""
+    graph = bind_prefixes(canonical(graph))
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    document = json.loads(text)
+    nodes = document.get("@graph", [document] if "@context" not in document else [])
+    if "@graph" not in document:
+        nodes = [{k: v for k, v in document.items() if k != "@context"}]
+    nodes = sorted(nodes, key=lambda n: str(n.get("id", n.get("@id", ""))))
+    return (
+        json.dumps(
+            {"@context": context, "@graph": nodes}, indent=2, ensure_ascii=False, sort_keys=True
+        )
+        + "\n"
+    )
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary file, fsync and rename: never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,48 @@
+"""Shared fixtures: the real dataset root, its loaded dataset and its validation report."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from csgkg.loader import Dataset, load_dataset
+from csgkg.root import DatasetRoot
+from csgkg.validation import ValidationReport, validate
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+SEED = REPO.parent / "shared" / "seeds" / "promising-responses-and-interventions.md"
+
+
+@pytest.fixture(scope="session")
+def root() -> DatasetRoot:
+    """The repository's own dataset root."""
+    return DatasetRoot(REPO)
+
+
+@pytest.fixture(scope="session")
+def dataset(root: DatasetRoot) -> Dataset:
+    """The real dataset, loaded once."""
+    return load_dataset(root)
+
+
+@pytest.fixture(scope="session")
+def report(dataset: Dataset) -> ValidationReport:
+    """The validation report of the real dataset, computed once."""
+    return validate(dataset)
+
+
+def copy_root(target: Path) -> DatasetRoot:
+    """Copy the dataset sources (not dist/) into ``target`` and return it as a root."""
+    for folder in ("ontology", "data", "shapes", "queries"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, target / folder)
+    return DatasetRoot(target)
+
+
+@pytest.fixture
+def tmp_root(tmp_path: Path) -> DatasetRoot:
+    """A private copy of the dataset root that a test may build into or change."""
+    return copy_root(tmp_path / "root")

@@ -1,0 +1,109 @@
+"""`csgkg build`: writes every format, twice byte-identical, and nothing when the data is invalid."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.namespace import SKOS
+
+from conftest import copy_root
+from csgkg.build import build
+
+FILES = ("csgkg.ttl", "csgkg.nt", "csgkg.jsonld", "csgkg-inferred.ttl", "context.jsonld")
+
+
+def describe_difference(a: Graph, b: Graph) -> str:
+    _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
+    return (
+        "only in first:\n"
+        + only_a.serialize(format="nt")
+        + "only in second:\n"
+        + only_b.serialize(format="nt")
+    )
+
+
+def test_build_writes_every_format(tmp_root) -> None:
+    result = build(tmp_root)
+    assert result.ok
+    for name in FILES:
+        assert (tmp_root.dist_dir / name).stat().st_size > 0, name
+    assert result.interventions == 11
+    assert "conforms" in result.summary()
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first, second = copy_root(tmp_path / "a"), copy_root(tmp_path / "b")
+    build(first)
+    build(second)
+    for name in FILES:
+        assert (first.dist_dir / name).read_bytes() == (second.dist_dir / name).read_bytes(), name
+
+
+def test_release_formats_round_trip(tmp_root, dataset) -> None:
+    build(tmp_root)
+    expected = dataset.graph()
+    dist = tmp_root.dist_dir
+    for name, fmt in (("csgkg.ttl", "turtle"), ("csgkg.nt", "nt"), ("csgkg.jsonld", "json-ld")):
+        parsed = Graph().parse(dist / name, format=fmt)
+        assert isomorphic(parsed, expected), f"{name}\n{describe_difference(parsed, expected)}"
+
+
+def test_turtle_to_jsonld_to_turtle_is_isomorphic(tmp_root, dataset) -> None:
+    from csgkg.export import load_context, to_jsonld, to_turtle
+
+    jsonld = to_jsonld(dataset.graph(), load_context(tmp_root.context_file))
+    back = Graph().parse(data=jsonld, format="json-ld")
+    again = Graph().parse(data=to_turtle(back), format="turtle")
+    assert isomorphic(again, dataset.graph()), describe_difference(again, dataset.graph())
+
+
+def test_jsonld_uses_the_designed_context(tmp_root) -> None:
+    build(tmp_root)
+    document = json.loads((tmp_root.dist_dir / "csgkg.jsonld").read_text(encoding="utf-8"))
+    nodes = {node["id"]: node for node in document["@graph"]}
+    sb = nodes["intervention:shifting-boundaries"]
+    assert sb["type"] == "Programme"
+    assert sb["label"] == "Shifting Boundaries"
+    assert "context:school" in sb["worksInContext"]
+
+
+def test_inferred_release_closes_the_hierarchy(tmp_root) -> None:
+    build(tmp_root)
+    inferred = Graph().parse(tmp_root.dist_dir / "csgkg-inferred.ttl", format="turtle")
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    from csgkg.namespaces import CSG, PREFIXES
+
+    harm = PREFIXES["harm"]
+    sb = URIRef(PREFIXES["intervention"] + "shifting-boundaries")
+    # subclass: a programme is an intervention
+    assert (sb, RDF.type, CSG.Intervention) in inferred
+    # subproperty: every facet statement is a csg:facet
+    assert (sb, CSG.facet, URIRef(PREFIXES["context"] + "school")) in inferred
+    # transitive hierarchy
+    assert (
+        URIRef(harm + "sexual-exploitation"),
+        SKOS.broaderTransitive,
+        URIRef(harm + "exploitation"),
+    ) in inferred
+    # inverse: a form of an approach is listed by the approach
+    mvp = URIRef(PREFIXES["intervention"] + "mentors-in-violence-prevention")
+    assert (
+        URIRef(PREFIXES["intervention"] + "bystander-interventions"),
+        CSG.hasExample,
+        mvp,
+    ) in inferred
+
+
+def test_build_with_a_violation_writes_nothing(tmp_root) -> None:
+    victim = sorted((tmp_root.data_dir / "interventions").glob("*.ttl"))[0]
+    victim.write_text(
+        victim.read_text(encoding="utf-8").replace("rdfs:label", "rdfs:lable", 1), encoding="utf-8"
+    )
+    result = build(tmp_root)
+    assert not result.ok
+    assert not tmp_root.dist_dir.exists()
