@@ -84,3 +84,144 @@ def test_licence_is_stated_in_the_data(dataset) -> None:
     assert (URIRef(ONTOLOGY_IRI), DCTERMS.license, cc_by) in g
     for scheme in g.subjects(RDF.type, SKOS.ConceptScheme):
         assert (scheme, DCTERMS.license, cc_by) in g, scheme
+
+
+# Checked by hand against the seed document and the sources in ../shared/sources/facts.md.
+SEED_FACETS = {
+    "restorative-justice": (
+        "Approach",
+        {"neighbourhood", "peer-group", "school"},
+        {
+            "antisocial-behaviour",
+            "bullying",
+            "classroom-disruption",
+            "conflict-and-disputes",
+            "crime-victimisation",
+            "truancy",
+        },
+        {"mental-health-professional", "social-worker", "trained-facilitator", "youth-justice-practitioner"},
+        "promising-not-tested",
+    ),
+    "victim-offender-mediation": (
+        "Variant",
+        {"individual"},
+        {"crime-victimisation"},
+        {"trained-facilitator"},
+        "evaluated-elsewhere",
+    ),
+    "community-conference": (
+        "Variant",
+        {"neighbourhood"},
+        {"crime-victimisation"},
+        {"trained-facilitator"},
+        "promising-not-tested",
+    ),
+    "indirect-communication": (
+        "Variant",
+        {"individual"},
+        {"crime-victimisation"},
+        {"trained-facilitator"},
+        "promising-not-tested",
+    ),
+    "restorative-approaches-in-schools": (
+        "Variant",
+        {"peer-group", "school"},
+        {"antisocial-behaviour", "bullying", "classroom-disruption", "conflict-and-disputes", "truancy"},
+        {"school-staff"},
+        "promising-not-tested",
+    ),
+    "shifting-boundaries": (
+        "Programme",
+        {"school"},
+        {"dating-violence", "sexual-harassment", "sexual-violence"},
+        {"school-staff"},
+        "evaluated-elsewhere",
+    ),
+    "multi-family-group-therapy": (
+        "Approach",
+        {"family"},
+        {"extra-familial-harm"},
+        {"therapeutic-practitioner"},
+        "promising-not-tested",
+    ),
+    "achieving-change-together": (
+        "Programme",
+        {"family", "individual", "neighbourhood"},
+        {"exploitation", "sexual-exploitation"},
+        {"key-worker", "social-worker"},
+        "evaluated-elsewhere",
+    ),
+    "community-activism": (
+        "Approach",
+        {"neighbourhood", "school"},
+        {"community-injustice"},
+        {"youth-worker"},
+        "promising-not-tested",
+    ),
+    "bystander-interventions": (
+        "Approach",
+        {"peer-group", "school"},
+        {"bullying", "child-on-child-abuse", "gendered-violence", "sexual-harassment"},
+        {"peer-mentor", "school-staff"},
+        "promising-not-tested",
+    ),
+    "mentors-in-violence-prevention": (
+        "Programme",
+        {"peer-group", "school"},
+        {
+            "bullying",
+            "domestic-abuse",
+            "gendered-violence",
+            "hate-crime",
+            "sexual-exploitation",
+            "sexual-harassment",
+            "sexual-violence",
+            "weapon-carrying",
+        },
+        {"peer-mentor", "school-staff"},
+        "evaluated-elsewhere",
+    ),
+}
+
+
+def _slugs(graph, subject, prop) -> set[str]:
+    return {str(o).rsplit("/", 1)[-1] for o in graph.objects(subject, prop)}
+
+
+def test_every_seed_intervention_is_present_with_its_facets(dataset) -> None:
+    from csgkg.namespaces import PREFIXES
+
+    g = dataset.graph()
+    interventions = {
+        str(s).rsplit("/", 1)[-1]
+        for kind in (CSG.Approach, CSG.Programme, CSG.Variant)
+        for s in g.subjects(RDF.type, kind)
+    }
+    assert interventions == set(SEED_FACETS)
+    for slug, (kind, contexts, harms, roles, status) in SEED_FACETS.items():
+        node = URIRef(PREFIXES["intervention"] + slug)
+        assert (node, RDF.type, CSG[kind]) in g, slug
+        assert _slugs(g, node, CSG.worksInContext) == contexts, slug
+        assert _slugs(g, node, CSG.addressesHarm) == harms, slug
+        assert _slugs(g, node, CSG.deliveredBy) == roles, slug
+        assert _slugs(g, node, CSG.evidenceStatus) == {status}, slug
+        assert g.value(node, CSG.hasSource) is not None, slug
+
+
+def test_forms_and_programmes_are_linked_both_ways(dataset) -> None:
+    from csgkg.namespaces import PREFIXES
+
+    g = dataset.graph()
+    i = PREFIXES["intervention"]
+    rj = URIRef(i + "restorative-justice")
+    forms = {
+        "victim-offender-mediation",
+        "community-conference",
+        "indirect-communication",
+        "restorative-approaches-in-schools",
+    }
+    assert _slugs(g, rj, CSG.hasForm) == forms
+    for form in forms:
+        assert (URIRef(i + form), CSG.formOf, rj) in g
+    mvp, bystander = URIRef(i + "mentors-in-violence-prevention"), URIRef(i + "bystander-interventions")
+    assert (mvp, CSG.exampleOf, bystander) in g and (bystander, CSG.hasExample, mvp) in g
