@@ -92,8 +92,8 @@ def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
 
 
 def test_unknown_file_type_exits_2(tmp_path: Path) -> None:
-    odd = tmp_path / "x.rdf"
-    odd.write_text("<rdf:RDF/>", encoding="utf-8")
+    odd = tmp_path / "x.csv"
+    odd.write_text("a,b\n", encoding="utf-8")
     proc = run("validate", str(odd))
     assert proc.returncode == 2 and "unknown file type" in proc.stderr
 

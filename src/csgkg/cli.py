@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -39,14 +40,19 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate the dataset, or contributed files together with it."""
-    from .loader import load_dataset, parse_file
+    from .loader import load_dataset
     from .report import format_text
     from .validation import validate
 
     root = _root(args)
     dataset = load_dataset(root)
-    extra = [parse_file(Path(f), "contribution", root) for f in args.files]
-    report = validate(dataset, extra)
+    if args.files:
+        from .contrib_cli import limits_from
+        from .contribution.check import check_files
+
+        report = check_files(dataset, [Path(f) for f in args.files], limits_from(args)).report
+    else:
+        report = validate(dataset)
     print(report.to_json() if args.format == "json" else format_text(report))
     return 0 if report.conforms else 1
 
@@ -69,9 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="validate the dataset and write the release files to dist/")
     p.set_defaults(handler=cmd_build)
 
-    p = sub.add_parser("validate", help="validate the dataset, or files together with the dataset")
+    p = sub.add_parser(
+        "validate", help="validate the dataset, or files (Turtle, N-Triples, JSON-LD, YAML form) with it"
+    )
     p.add_argument("files", nargs="*", metavar="FILE", help="Turtle, N-Triples or JSON-LD files")
     p.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    from .contrib_cli import add_limit_options
+
+    add_limit_options(p)
     p.set_defaults(handler=cmd_validate)
 
     for register in _extensions():
@@ -81,15 +92,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
     """The ``register`` functions of the other command modules."""
-    from . import query_cli
+    from . import contrib_cli
 
-    return [query_cli.register]
+    return [contrib_cli.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 violations, 2 bad input)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # rdflib logs warnings about odd IRIs itself; csgkg reports them as results instead.
+    logging.getLogger("rdflib").setLevel(logging.DEBUG if args.debug else logging.ERROR)
     try:
         return args.handler(args)
     except CsgkgError as exc:

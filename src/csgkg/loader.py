@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ FORMATS: dict[str, str] = {
     ".json": "json-ld",
 }
 
+_SAFE_ID = re.compile(r"^[^\s<>\"{}|\\^`\x00-\x1f\x7f]*$")
 CONTEXT_IRIS = ("https://w3id.org/csgkg/context.jsonld", "https://w3id.org/csgkg/context")
 
 
@@ -30,6 +32,9 @@ class SourceFile:
     kind: str
     text: str
     graph: Graph
+    # Known lines of nodes and statements, for formats where text search cannot find them (YAML):
+    # keys are a node, or a (node, property) pair.
+    index: dict = field(default_factory=dict)
 
     @property
     def subjects(self) -> set:
@@ -40,6 +45,12 @@ class SourceFile:
 def guess_format(path: Path) -> str:
     """The rdflib parser name for ``path``'s extension, or an InputError."""
     fmt = FORMATS.get(path.suffix.lower())
+    if path.suffix.lower() in (".rdf", ".owl", ".xml"):
+        raise InputError(
+            path,
+            "RDF/XML is not accepted (it can carry DOCTYPE and ENTITY declarations that read other files "
+            "or the network); convert it to Turtle or JSON-LD",
+        )
     if fmt is None:
         known = ", ".join(sorted(FORMATS))
         raise InputError(path, f"unknown file type {path.suffix!r}; use one of {known}")
@@ -86,6 +97,12 @@ def _resolve_contexts(node: object, path: Path, context: dict | None) -> object:
     for key, value in node.items():
         if key == "@context":
             out[key] = _check_context(value, path, context)
+        elif key in ("@id", "id") and isinstance(value, str) and not _SAFE_ID.match(value):
+            raise InputError(
+                path,
+                f"the IRI {value!r} contains spaces, angle brackets or other characters "
+                "an IRI may not hold; write it without them",
+            )
         elif key == "@import":
             raise InputError(path, "JSON-LD @import is not accepted: put the terms in the document")
         else:
@@ -106,9 +123,7 @@ def _check_context(value: object, path: Path, context: dict | None) -> object:
         )
     if isinstance(value, dict):
         if "@import" in value:
-            raise InputError(
-                path, "JSON-LD @import is not accepted: put the terms in the context itself"
-            )
+            raise InputError(path, "JSON-LD @import is not accepted: put the terms in the context itself")
         return {k: _resolve_contexts(v, path, context) for k, v in value.items()}
     return value
 
@@ -122,9 +137,7 @@ def parse_text(text: str, path: Path, fmt: str, root: DatasetRoot | None = None)
             try:
                 document = json.loads(text)
             except json.JSONDecodeError as exc:
-                raise InputError(
-                    path, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno
-                ) from None
+                raise InputError(path, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
             document = _resolve_contexts(document, path, _local_context(root))
             graph.parse(data=json.dumps(document), format="json-ld", publicID=base)
         else:
@@ -157,9 +170,7 @@ def _syntax_error(exc: Exception, text: str, path: Path) -> InputError:
     return InputError(path, f"syntax error: {message}", line)
 
 
-def parse_file(
-    path: Path, kind: str = "contribution", root: DatasetRoot | None = None
-) -> SourceFile:
+def parse_file(path: Path, kind: str = "contribution", root: DatasetRoot | None = None) -> SourceFile:
     """Read and parse one RDF file; ``kind`` says what part of the dataset it is."""
     path = Path(path)
     fmt = guess_format(path)

@@ -57,6 +57,8 @@ def find_line(source: SourceFile, node: URIRef | None, path: URIRef | None = Non
     """The 1-based line where ``node`` is described in ``source`` (at ``path`` when given), if found."""
     if not isinstance(node, URIRef):
         return None
+    if source.index:
+        return source.index.get((node, path)) or source.index.get(node)
     lines = source.text.splitlines()
     prefixes = declared_prefixes(source.text)
     node_forms = written_forms(node, prefixes)

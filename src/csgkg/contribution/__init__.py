@@ -1,0 +1,1 @@
+"""Contributions: scaffold, read (Turtle, N-Triples, JSON-LD, the YAML form), check and add new entries."""

@@ -1,0 +1,115 @@
+"""Run untrusted work (parsing and validating a contribution) in a worker process with limits.
+
+The worker is forked, so it shares the already-loaded dataset; it gets an address-space limit, a
+wall-clock timeout, and an audit hook that refuses every network connection.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import CsgkgError, InputError
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_TERMS = 200_000
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MEMORY = 1024 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds for one contribution check: file size, number of terms, wall-clock seconds and extra
+    memory in bytes."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_terms: int = DEFAULT_MAX_TERMS
+    timeout: float = DEFAULT_TIMEOUT
+    memory: int = DEFAULT_MEMORY
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Limits:
+        """Limits from CSGKG_MAX_BYTES, CSGKG_TIMEOUT and CSGKG_MEMORY, then ``overrides``."""
+        values = {
+            "max_bytes": int(os.environ.get("CSGKG_MAX_BYTES", DEFAULT_MAX_BYTES)),
+            "timeout": float(os.environ.get("CSGKG_TIMEOUT", DEFAULT_TIMEOUT)),
+            "memory": int(os.environ.get("CSGKG_MEMORY", DEFAULT_MEMORY)),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+class NetworkRefused(CsgkgError):
+    """A contribution tried to reach the network."""
+
+
+_NETWORK_EVENTS = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "urllib.Request")
+
+
+def _refuse_network(event: str, args: tuple) -> None:
+    if event in _NETWORK_EVENTS:
+        raise NetworkRefused(f"a network access was attempted ({event}) and refused")
+
+
+def _virtual_memory() -> int:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _child(conn: Any, func: Callable[..., Any], args: tuple, memory: int) -> None:
+    sys.addaudithook(_refuse_network)
+    if memory:
+        limit = _virtual_memory() + memory
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
+    try:
+        conn.send(("ok", func(*args)))
+    except MemoryError:
+        conn.send(("error", "ran out of the memory allowed for checking a contribution"))
+    except RecursionError:
+        conn.send(("error", "the input nests too deeply to be read"))
+    except CsgkgError as exc:
+        conn.send(("csgkg", exc))
+    except BaseException as exc:  # anything else is reported, never a traceback
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def run_limited(func: Callable[..., Any], args: tuple, limits: Limits, what: str) -> Any:
+    """Run ``func(*args)`` in a forked worker within ``limits``; return its result or raise a CsgkgError.
+
+    ``what`` names the input in error messages (usually the file).
+    """
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(child, func, args, limits.memory), daemon=True)
+    process.start()
+    child.close()
+    try:
+        if not parent.poll(limits.timeout):
+            raise InputError(what, f"checking took longer than {limits.timeout:g} s and was stopped")
+        try:
+            status, payload = parent.recv()
+        except (EOFError, OSError):
+            raise InputError(
+                what, "the check stopped unexpectedly (too large or too complex to read)"
+            ) from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        parent.close()
+    if status == "ok":
+        return payload
+    if status == "csgkg":
+        raise payload
+    raise InputError(what, payload)

@@ -1,0 +1,259 @@
+"""Contributions: templates, the YAML form, checking, adding, and hostile input.
+
+The corpus in examples/contributions/invalid/ pairs each file with the exit code and the message it must
+give (examples/contributions/expected.json). Tests that add run on a private copy of the dataset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, REPO
+from csgkg.cli import main
+from csgkg.loader import load_dataset
+from csgkg.validation import validate
+
+CONTRIBUTIONS = EXAMPLES / "contributions"
+EXPECTED = json.loads((CONTRIBUTIONS / "expected.json").read_text(encoding="utf-8"))
+VALID = sorted((CONTRIBUTIONS / "valid").iterdir())
+
+
+def tree_digest(folder: Path) -> str:
+    """A digest of every file's path and bytes under ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def run(*args: str, cwd: Path = REPO, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "csgkg", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_every_invalid_contribution_has_an_expectation() -> None:
+    assert sorted(p.name for p in (CONTRIBUTIONS / "invalid").iterdir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_invalid_contribution_gives_its_message(capsys, name: str) -> None:
+    code, words = EXPECTED[name]
+    assert main(["--root", str(REPO), "validate", str(CONTRIBUTIONS / "invalid" / name)]) == code
+    captured = capsys.readouterr()
+    assert words in captured.out + captured.err
+    assert "Traceback" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_valid_contribution_in_every_format_conforms(capsys, path: Path) -> None:
+    assert main(["--root", str(REPO), "validate", str(path)]) == 0, capsys.readouterr().out
+
+
+def test_add_writes_canonical_files_and_the_dataset_still_validates(tmp_root, capsys) -> None:
+    files = [str(p) for p in VALID]
+    assert main(["--root", str(tmp_root.path), "add", *files]) == 0, capsys.readouterr()
+    added = tmp_root.data_dir / "interventions" / "safer-streets-programme.ttl"
+    text = added.read_text(encoding="utf-8")
+    assert "claim:safer-streets-programme.addressesHarm.criminal-exploitation" in text
+    assert (tmp_root.data_dir / "organisations" / "example-youth-trust.ttl").is_file()
+    assert (tmp_root.data_dir / "sources" / "lunchtime-club-note.ttl").is_file()
+    for slug in ("peer-listening-scheme", "night-bus-mentors", "lunchtime-club"):
+        assert (tmp_root.data_dir / "interventions" / f"{slug}.ttl").is_file()
+    report = validate(load_dataset(tmp_root))
+    assert report.conforms, [r.as_json() for r in report.violations]
+    # adding the same again is refused, and nothing changes
+    before = tree_digest(tmp_root.data_dir)
+    assert main(["--root", str(tmp_root.path), "add", files[0]]) == 1
+    assert tree_digest(tmp_root.data_dir) == before
+
+
+def test_add_refuses_invalid_input_and_leaves_data_unchanged(tmp_root) -> None:
+    before = tree_digest(tmp_root.data_dir)
+    for name, (code, _) in sorted(EXPECTED.items()):
+        assert main(["--root", str(tmp_root.path), "add", str(CONTRIBUTIONS / "invalid" / name)]) == code
+    # a valid file together with an invalid one: nothing at all is added
+    both = [str(VALID[0]), str(CONTRIBUTIONS / "invalid" / "unknown-context.yaml")]
+    assert main(["--root", str(tmp_root.path), "add", *both]) == 1
+    assert tree_digest(tmp_root.data_dir) == before
+
+
+def test_new_writes_templates_that_validate_to_clear_todo_messages(tmp_path: Path) -> None:
+    for fmt, suffix in (("turtle", "ttl"), ("yaml", "yaml")):
+        proc = run("--root", str(REPO), "new", "intervention", "Safer Streets", "--format", fmt, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        template = tmp_path / f"safer-streets.{suffix}"
+        text = template.read_text(encoding="utf-8")
+        assert "school" in text and "sexual-harassment" in text and "promising-not-tested" in text
+        check = run("--root", str(REPO), "validate", str(template), cwd=tmp_path)
+        assert check.returncode == 1
+        assert "TODO placeholder" in check.stdout and "is not a known context" in check.stdout
+    assert run("--root", str(REPO), "new", "intervention", "Safer Streets", cwd=tmp_path).returncode == 2
+
+
+def test_yaml_template_filled_in_is_added(tmp_root, tmp_path: Path) -> None:
+    proc = run(
+        "--root", str(tmp_root.path), "new", "intervention", "Walking Bus", "--format", "yaml", cwd=tmp_path
+    )
+    assert proc.returncode == 0
+    form = tmp_path / "walking-bus.yaml"
+    text = form.read_text(encoding="utf-8")
+    text = text.replace(
+        "TODO: in your own words, what it is, who takes part and how it works.",
+        "A made-up scheme in which parents walk pupils to school along agreed routes.",
+    )
+    for field, value in (
+        ("contexts", "neighbourhood"),
+        ("harms", "serious-violence"),
+        ("delivered_by", "youth-worker"),
+        ("intended_for", "young-people"),
+    ):
+        text = text.replace(f"{field}: [TODO]", f"{field}: [{value}]")
+    text = text.replace("evidence_status: TODO", "evidence_status: promising-not-tested")
+    text = text.replace("intervention_types: []", "intervention_types: [youth-organising]")
+    text = text.replace("TODO the title of the page or publication", "Walking bus note")
+    text = text.replace("https://example.org/TODO", "https://example.org/walking-bus")
+    form.write_text(text, encoding="utf-8")
+    add = run("--root", str(tmp_root.path), "add", str(form), cwd=tmp_path)
+    assert add.returncode == 0, add.stdout + add.stderr
+    assert (tmp_root.data_dir / "interventions" / "walking-bus.ttl").is_file()
+
+
+# --- hostile input ---------------------------------------------------------------------------------
+
+
+def _check(path: Path, *extra: str) -> subprocess.CompletedProcess:
+    return run("--root", str(REPO), "validate", *extra, str(path), timeout=90)
+
+
+def test_file_over_the_size_limit_is_refused_before_parsing(tmp_path: Path) -> None:
+    big = tmp_path / "big.ttl"
+    big.write_bytes(
+        b'<https://w3id.org/csgkg/id/intervention/x> <http://p> "' + b"x" * (50 * 1024 * 1024) + b'" .\n'
+    )
+    proc = _check(big)
+    assert proc.returncode == 2 and "over the limit of 10,485,760 bytes" in proc.stderr
+    small = tmp_path / "small.ttl"
+    small.write_text("<http://a> <http://b> <http://c> .\n" * 100, encoding="utf-8")
+    proc = _check(small, "--max-bytes", "1000")
+    assert proc.returncode == 2 and "over the limit of 1,000 bytes" in proc.stderr
+
+
+def test_million_item_collection_is_refused(tmp_path: Path) -> None:
+    items = " ".join(str(i) for i in range(1_000_000))
+    path = tmp_path / "list.ttl"
+    path.write_text(
+        f"<https://w3id.org/csgkg/id/intervention/x> <http://p> ( {items} ) .\n", encoding="utf-8"
+    )
+    proc = _check(path)
+    assert proc.returncode == 2 and "more than the 200,000 a contribution may have" in proc.stderr
+
+
+def test_deep_nesting_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "deep.ttl"
+    path.write_text(
+        "<http://s> <http://p> " + "[ <http://p> " * 300 + "1" + " ]" * 300 + " .\n", encoding="utf-8"
+    )
+    proc = _check(path)
+    assert proc.returncode in (1, 2), proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "nests too deeply" in proc.stderr or "blank node" in proc.stdout
+
+
+def test_invalid_utf8_names_the_byte_and_a_bom_is_tolerated(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_bytes(b'<http://s> <http://p> "caf\xc3" .\n')
+    proc = _check(bad)
+    assert proc.returncode == 2 and "byte 26" in proc.stderr
+    bom = tmp_path / "bom.ttl"
+    bom.write_bytes(b"\xef\xbb\xbf" + (CONTRIBUTIONS / "valid" / "peer-listening-scheme.ttl").read_bytes())
+    assert _check(bom).returncode == 0
+
+
+def test_a_check_that_runs_too_long_is_stopped(tmp_path: Path, monkeypatch) -> None:
+    from csgkg.contribution import limits
+    from csgkg.errors import InputError
+
+    def slow(_: int) -> None:
+        import time
+
+        time.sleep(30)
+
+    with pytest.raises(InputError, match="took longer than 1 s"):
+        limits.run_limited(slow, (1,), limits.Limits(timeout=1), "slow.ttl")
+
+
+def test_memory_is_bounded(tmp_path: Path) -> None:
+    from csgkg.contribution import limits
+    from csgkg.errors import InputError
+
+    def greedy(n: int) -> int:
+        return len(bytearray(n))
+
+    with pytest.raises(InputError, match="memory"):
+        limits.run_limited(greedy, (2 * 1024**3,), limits.Limits(memory=256 * 1024**2), "greedy.ttl")
+
+
+def test_no_network_connection_is_attempted(tmp_path: Path) -> None:
+    """A local listener stands in for the network: contexts, imports and bases pointing at it are never
+    fetched, so it never sees a connection."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.2)
+    port = server.getsockname()[1]
+    hits: list[str] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            hits.append("connection")
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}/ctx.jsonld"
+    files = {
+        "ctx.jsonld": json.dumps({"@context": url, "@id": "https://w3id.org/csgkg/id/intervention/x"}),
+        "scoped.jsonld": json.dumps(
+            {"@context": {"p": {"@id": "http://p", "@context": url}}, "p": {"@id": "x"}}
+        ),
+        "import.jsonld": json.dumps({"@context": {"@import": url}, "@id": "http://x"}),
+        "base.ttl": f"@base <{url}> .\n<x> <http://p> <y> .\n",
+        "form.yaml": f"id: net\nkind: programme\nname: Net\nsources: [{url}]\ncontexts: [{url}]\n",
+    }
+    try:
+        for name, text in files.items():
+            path = tmp_path / name
+            path.write_text(text, encoding="utf-8")
+            proc = _check(path)
+            assert proc.returncode in (1, 2) and "Traceback" not in proc.stderr, (name, proc.stderr)
+    finally:
+        stop.set()
+        thread.join(2)
+        server.close()
+    assert hits == []
+
+
+def test_network_access_inside_the_worker_is_refused() -> None:
+    from csgkg.contribution import limits
+    from csgkg.errors import CsgkgError
+
+    def connect(port: int) -> None:
+        socket.create_connection(("127.0.0.1", port), timeout=1)
+
+    with pytest.raises(CsgkgError, match="network access was attempted"):
+        limits.run_limited(connect, (9,), limits.Limits(timeout=10), "net.ttl")
