@@ -107,3 +107,9 @@ def test_build_with_a_violation_writes_nothing(tmp_root) -> None:
     result = build(tmp_root)
     assert not result.ok
     assert not tmp_root.dist_dir.exists()
+
+
+def test_release_files_are_readable_by_everyone(tmp_root) -> None:
+    build(tmp_root)
+    for name in FILES:
+        assert (tmp_root.dist_dir / name).stat().st_mode & 0o044 == 0o044, name

@@ -92,9 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
     """The ``register`` functions of the other command modules."""
-    from . import contrib_cli
+    from . import contrib_cli, endpoint_cli, query_cli
 
-    return [contrib_cli.register]
+    return [contrib_cli.register, query_cli.register, endpoint_cli.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -63,13 +63,27 @@ def to_jsonld(graph: Graph, context: dict) -> str:
     nodes = document.get("@graph", [document] if "@context" not in document else [])
     if "@graph" not in document:
         nodes = [{k: v for k, v in document.items() if k != "@context"}]
-    nodes = sorted(nodes, key=lambda n: str(n.get("id", n.get("@id", ""))))
+    nodes = sorted((_sorted_sets(n) for n in nodes), key=lambda n: str(n.get("id", n.get("@id", ""))))
     return (
         json.dumps(
             {"@context": context, "@graph": nodes}, indent=2, ensure_ascii=False, sort_keys=True
         )
         + "\n"
     )
+
+
+def _sorted_sets(node: object) -> object:
+    """``node`` with the values of every array sorted (JSON-LD arrays are sets, except ``@list``),
+    so that the output does not depend on the order rdflib happens to give them in."""
+    if isinstance(node, dict):
+        return {
+            k: [_sorted_sets(i) for i in v] if k == "@list" and isinstance(v, list) else _sorted_sets(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        items = [_sorted_sets(v) for v in node]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return node
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
@@ -82,7 +96,15 @@ def write_atomic(path: Path, content: str | bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes 0600; a release is for everyone to read
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def umask() -> int:
+    """The process umask (read without changing it for long)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

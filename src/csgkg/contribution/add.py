@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from ..errors import CsgkgError
-from ..export import to_turtle
+from ..export import to_turtle, umask
 from ..messages import local_name
 from ..namespaces import CSG, new_graph
 from ..root import DatasetRoot
@@ -60,6 +60,7 @@ def write_all(plans: dict[Path, str]) -> list[Path]:
                 handle.write(content.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
+            os.chmod(tmp, 0o666 & ~umask())
         for tmp, path in staged:
             if path.exists():
                 raise AddError(f"{path} appeared while adding; nothing was added")

@@ -1,0 +1,231 @@
+"""Helpers for the endpoint tests: a real Oxigraph server, and local fault servers.
+
+Every server listens on 127.0.0.1 only, every wait is bounded, and every helper that starts
+something is a context manager that stops it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from csgkg.serve import find_oxigraph
+
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_query_endpoint(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Return once ``url`` answers ``ASK {}``; fail if ``process`` exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def stop_group(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """Stop ``process`` and its process group (it was started in a new session)."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(grace)
+
+
+@contextlib.contextmanager
+def oxigraph_server(location: Path) -> Iterator[str]:
+    """A real, writable ``oxigraph serve`` on a free loopback port; yields its base URL."""
+    port = free_port()
+    log = (location.parent / "oxigraph.log").open("wb")
+    command = [find_oxigraph(), "serve", "--location", str(location), "--bind", f"{LOOPBACK}:{port}"]
+    process = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
+    )
+    base = f"http://{LOOPBACK}:{port}"
+    try:
+        wait_for_query_endpoint(base + "/query", process)
+        yield base
+    finally:
+        stop_group(process)
+        log.close()
+
+
+def read_line(process: subprocess.Popen, timeout: float) -> str:
+    """The next line of ``process``'s stdout (a pipe), waiting at most ``timeout`` seconds."""
+    assert process.stdout is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    try:
+        if not selector.select(timeout):
+            raise TimeoutError(f"no output within {timeout} s")
+        return process.stdout.readline().decode("utf-8").rstrip("\n")
+    finally:
+        selector.close()
+
+
+def children_of(pid: int) -> list[int]:
+    """The process ids whose parent is ``pid`` (Linux /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def command_line(pid: int) -> list[str]:
+    """The command line of process ``pid`` (Linux /proc)."""
+    raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    return [part.decode() for part in raw.split(b"\0") if part]
+
+
+def is_running(pid: int) -> bool:
+    """True when process ``pid`` exists and is not a zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+# -- fault servers --------------------------------------------------------------------------------
+
+
+@dataclass
+class Recorded:
+    """One request a RecordingServer received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class RecordingServer:
+    """An http.server on loopback that records each request and answers with ``respond``."""
+
+    respond: Callable[[BaseHTTPRequestHandler, Recorded], None]
+    requests: list[Recorded] = field(default_factory=list)
+    url: str = ""
+
+
+@contextlib.contextmanager
+def recording_server(
+    respond: Callable[[BaseHTTPRequestHandler, Recorded], None],
+) -> Iterator[RecordingServer]:
+    """Start a RecordingServer on a free loopback port; yield it; shut it down."""
+    state = RecordingServer(respond)
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            request = Recorded(self.command, self.path, dict(self.headers.items()), body)
+            with lock:
+                state.requests.append(request)
+            state.respond(self, request)
+
+        do_GET = do_POST = do_PUT = _handle
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((LOOPBACK, 0), Handler)
+    server.daemon_threads = True
+    state.url = f"http://{LOOPBACK}:{server.server_address[1]}/sparql"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+def answer(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes,
+    content_type: str,
+    length: int | None = None,
+) -> None:
+    """Send one response; ``length`` larger than the body announces more than is sent."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body) if length is None else length))
+    if length is not None:
+        handler.send_header("Connection", "close")
+        handler.close_connection = True
+    handler.end_headers()
+    handler.wfile.write(body)
+    handler.wfile.flush()
+
+
+@contextlib.contextmanager
+def hanging_server() -> Iterator[tuple[str, list[socket.socket]]]:
+    """A loopback socket that accepts connections and never answers; yields (URL, accepted)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind((LOOPBACK, 0))
+    listener.listen(16)
+    listener.settimeout(0.05)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept_forever() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            accepted.append(connection)
+
+    thread = threading.Thread(target=accept_forever)
+    thread.start()
+    try:
+        yield f"http://{LOOPBACK}:{listener.getsockname()[1]}/sparql", accepted
+    finally:
+        stop.set()
+        thread.join(10)
+        for connection in accepted:
+            connection.close()
+        listener.close()
