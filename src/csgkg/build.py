@@ -13,6 +13,7 @@ from .export import load_context, to_jsonld, to_ntriples, to_turtle, write_atomi
 from .inference import owl_rl_closure
 from .loader import Dataset, load_dataset
 from .namespaces import CSG
+from .release import write_release
 from .root import DatasetRoot
 from .validation import ValidationReport, validate
 
@@ -50,10 +51,13 @@ def count_interventions(graph: Graph) -> int:
     return len({s for k in kinds for s in graph.subjects(RDF.type, k)})
 
 
-def build(root: DatasetRoot, dataset: Dataset | None = None) -> BuildResult:
+def build(
+    root: DatasetRoot, dataset: Dataset | None = None, since: str | Path | None = None
+) -> BuildResult:
     """Validate the dataset of ``root`` and, if it conforms, write the release files to ``dist/``.
 
-    Nothing is written when validation finds a Violation.
+    Nothing is written when validation finds a Violation. ``since`` names the previous release
+    that ``CHANGES.md`` compares with (a folder holding an older ``dist/``, or a git tag).
     """
     dataset = dataset or load_dataset(root)
     report = validate(dataset)
@@ -81,4 +85,5 @@ def build(root: DatasetRoot, dataset: Dataset | None = None) -> BuildResult:
         result.written.append(dist / name)
     shutil.copyfile(root.context_file, dist / "context.jsonld")
     result.written.append(dist / "context.jsonld")
+    result.written.extend(write_release(root, graph, dist, since=since))
     return result

@@ -25,7 +25,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .report import display_path, format_text
 
     root = _root(args)
-    result = build(root)
+    result = build(root, since=getattr(args, "since", None))
     if not result.ok:
         print(format_text(result.report), file=sys.stderr)
         print("build stopped: fix the violations above; dist/ was not written", file=sys.stderr)
@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("build", help="validate the dataset and write the release files to dist/")
+    p.add_argument(
+        "--since",
+        metavar="DIR|TAG",
+        help="the previous release CHANGES.md compares with: an older dist/ folder or a git tag "
+        "(default: the newest tag that is not the current commit)",
+    )
     p.set_defaults(handler=cmd_build)
 
     p = sub.add_parser(
@@ -92,9 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
     """The ``register`` functions of the other command modules."""
-    from . import contrib_cli, endpoint_cli, query_cli
+    from . import contrib_cli, endpoint_cli, query_cli, site_cli
 
-    return [contrib_cli.register, query_cli.register, endpoint_cli.register]
+    return [contrib_cli.register, query_cli.register, endpoint_cli.register, site_cli.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,413 @@
+"""The release bundle: every distribution parses back to the build's graph, the CSV tables are
+described by valid CSVW metadata, dataset.ttl gives each file's size and SHA-256, CHANGES.md lists
+the interventions added, removed and changed, and two builds are byte-identical."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, VOID, XSD
+
+from conftest import REPO, copy_root
+from csgkg.build import build
+from csgkg.namespaces import CSG, ONTOLOGY_IRI, PREFIXES
+from csgkg.release.framing import CONTEXT_IRI, context_loader
+from csgkg.release.tables import SEPARATOR
+from csgkg.root import DatasetRoot
+
+DCAT = "http://www.w3.org/ns/dcat#"
+SPDX = "http://spdx.org/rdf/terms#"
+TABLES = ("interventions", "organisations", "sources", "concepts", "claims")
+INTERVENTION = PREFIXES["intervention"]
+
+
+def describe_difference(a: Graph, b: Graph) -> str:
+    _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
+    return (
+        f"only in the first ({len(only_a)}):\n{only_a.serialize(format='nt')[:3000]}"
+        f"only in the second ({len(only_b)}):\n{only_b.serialize(format='nt')[:3000]}"
+    )
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> DatasetRoot:
+    """A private copy of the dataset, built once for this module."""
+    root = copy_root(tmp_path_factory.mktemp("release") / "root")
+    result = build(root)
+    assert result.ok, "the dataset must conform for the release to be written"
+    return root
+
+
+@pytest.fixture(scope="module")
+def expected(release: DatasetRoot) -> Graph:
+    """The build's graph: the union of the ontology, vocabularies and data."""
+    from csgkg.loader import load_dataset
+
+    return load_dataset(release).graph()
+
+
+def with_local_context(document: object, context: dict) -> object:
+    """``document`` with every reference to the project's context replaced by the context itself
+    (what the local document loader does for pyld), so rdflib never fetches it."""
+    if isinstance(document, list):
+        return [with_local_context(item, context) for item in document]
+    if not isinstance(document, dict):
+        return document
+    out = {}
+    for key, value in document.items():
+        if key == "@context":
+            items = value if isinstance(value, list) else [value]
+            items = [context if item == CONTEXT_IRI else item for item in items]
+            out[key] = items if isinstance(value, list) else items[0]
+        else:
+            out[key] = with_local_context(value, context)
+    return out
+
+
+def parse_with_pyld(path: Path, release: DatasetRoot) -> Graph:
+    from pyld import jsonld
+
+    document = json.loads(path.read_text(encoding="utf-8"))
+    nquads = jsonld.to_rdf(
+        document,
+        {"format": "application/n-quads", "documentLoader": context_loader(release.context_file)},
+    )
+    # Everything is in the default graph, so each quad line is an N-Triples line.
+    return Graph().parse(data=nquads, format="nt")
+
+
+def parse_with_rdflib(path: Path, release: DatasetRoot) -> Graph:
+    context = json.loads(release.context_file.read_text(encoding="utf-8"))["@context"]
+    document = with_local_context(json.loads(path.read_text(encoding="utf-8")), context)
+    return Graph().parse(data=json.dumps(document), format="json-ld")
+
+
+# -- round trips ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("csgkg.ttl", "turtle"), ("csgkg.nt", "nt")])
+def test_rdf_distribution_is_isomorphic_to_the_build(release, expected, name, fmt) -> None:
+    parsed = Graph().parse(release.dist_dir / name, format=fmt)
+    assert isomorphic(parsed, expected), f"{name}\n{describe_difference(parsed, expected)}"
+
+
+@pytest.mark.parametrize("parser", [parse_with_pyld, parse_with_rdflib], ids=["pyld", "rdflib"])
+def test_jsonld_distribution_is_isomorphic_to_the_build(release, expected, parser) -> None:
+    parsed = parser(release.dist_dir / "csgkg.jsonld", release)
+    assert isomorphic(parsed, expected), describe_difference(parsed, expected)
+
+
+def test_inferred_distribution_contains_the_build(release, expected) -> None:
+    inferred = Graph().parse(release.dist_dir / "csgkg-inferred.ttl", format="turtle")
+    # Blank nodes get new labels in each file and literals may be normalised: compare the rest.
+    plain = [t for t in expected if not any(isinstance(x, Literal | BNode) for x in t)]
+    missing = [t for t in plain if t not in inferred]
+    assert plain and not missing, missing[:5]
+
+
+@pytest.mark.parametrize("parser", [parse_with_pyld, parse_with_rdflib], ids=["pyld", "rdflib"])
+def test_framed_interventions_parse_back_to_the_build(release, expected, parser) -> None:
+    parsed = parser(release.dist_dir / "interventions.json", release)
+    extra = [t for t in parsed if t not in expected]
+    assert not extra, f"statements not in the build: {extra[:5]}"
+    interventions = {s for s in expected.subjects(RDF.type, None) if str(s).startswith(INTERVENTION)}
+    assert interventions
+    for node in interventions:
+        own = set(expected.triples((node, None, None)))
+        assert own <= set(parsed), f"{node}: {sorted(own - set(parsed))[:3]}"
+        for claim in expected.subjects(RDF.subject, node):
+            claim_triples = set(expected.triples((claim, None, None)))
+            assert claim_triples <= set(parsed), f"claim {claim} is not nested under {node}"
+
+
+def test_framed_interventions_are_nested_documents_with_labels(release, expected) -> None:
+    document = json.loads((release.dist_dir / "interventions.json").read_text(encoding="utf-8"))
+    assert document["@context"][0] == CONTEXT_IRI
+    documents = {d["id"]: d for d in document["@graph"]}
+    assert set(documents) == {
+        f"intervention:{str(s)[len(INTERVENTION) :]}"
+        for s in expected.subjects(RDF.type, None)
+        if str(s).startswith(INTERVENTION)
+    }
+    sb = documents["intervention:shifting-boundaries"]
+    assert sb["label"] == "Shifting Boundaries"
+    assert {"id": "context:school", "prefLabel": "school", "type": ["Concept", "Context"]} in sb[
+        "worksInContext"
+    ]
+    assert sb["evidenceStatus"]["prefLabel"] == "evaluated elsewhere"
+    assert all("title" in s for s in sb["hasSource"])
+    assert all(c["type"] == "Claim" and "predicate" in c for c in sb["claims"])
+    assert "@graph" not in json.dumps(document["@graph"])
+
+
+def test_local_document_loader_serves_only_the_project_context(release) -> None:
+    from pyld.jsonld import JsonLdError
+
+    loader = context_loader(release.context_file)
+    served = loader(CONTEXT_IRI, {})
+    assert served["document"]["@context"]["csg"] == str(CSG)
+    with pytest.raises(JsonLdError, match="never fetches"):
+        loader("https://example.org/context.jsonld", {})
+
+
+def test_prefix_map_matches_the_context(release) -> None:
+    prefixes = json.loads((release.dist_dir / "prefixes.json").read_text(encoding="utf-8"))
+    assert prefixes == dict(sorted(PREFIXES.items()))
+    context = json.loads(release.context_file.read_text(encoding="utf-8"))["@context"]
+    for prefix, namespace in context.items():
+        if isinstance(namespace, str) and namespace.endswith(("/", "#", "_")) and prefix in prefixes:
+            assert prefixes[prefix] == namespace, prefix
+
+
+# -- CSV and CSVW --------------------------------------------------------------------------------
+
+
+def read_table(release: DatasetRoot, name: str) -> tuple[list[str], list[dict[str, str]]]:
+    with (release.dist_dir / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def test_csvw_metadata_validates(release) -> None:
+    from csvw import CSVW
+
+    data = CSVW(str(release.dist_dir / "csgkg-metadata.json"), validate=True)
+    assert data.is_valid, [str(w.message) for w in data.warnings]
+    assert sorted(t.url.string for t in data.tables) == sorted(f"{t}.csv" for t in TABLES)
+
+
+def test_every_csv_column_is_described(release) -> None:
+    metadata = json.loads((release.dist_dir / "csgkg-metadata.json").read_text(encoding="utf-8"))
+    described = {t["url"]: t["tableSchema"]["columns"] for t in metadata["tables"]}
+    for name in TABLES:
+        header, rows = read_table(release, name)
+        columns = described[f"{name}.csv"]
+        assert header[0] == "id", name
+        assert header == [c["name"] for c in columns], name
+        for column in columns:
+            assert column["dc:description"] and column["datatype"] and column["titles"], column
+        ids = [row["id"] for row in rows]
+        assert ids == sorted(ids) and len(ids) == len(set(ids)), f"{name}: rows not sorted by id"
+        for column in columns:
+            if "separator" not in column:
+                assert all(SEPARATOR not in row[column["name"]] for row in rows), column["name"]
+
+
+def test_csv_values_come_from_the_graph(release, expected) -> None:
+    _, rows = read_table(release, "interventions")
+    interventions = {s for s in expected.subjects(RDF.type, None) if str(s).startswith(INTERVENTION)}
+    assert {row["id"] for row in rows} == {str(s) for s in interventions}
+    row = next(r for r in rows if r["id"].endswith("/shifting-boundaries"))
+    node = URIRef(row["id"])
+    assert row["type"] == str(CSG.Programme)
+    assert row["label"] == "Shifting Boundaries"
+    assert row["harms"].split(SEPARATOR) == sorted(str(o) for o in expected.objects(node, CSG.addressesHarm))
+    assert row["sources"].split(SEPARATOR) == sorted(str(o) for o in expected.objects(node, CSG.hasSource))
+    _, claims = read_table(release, "claims")
+    assert len(claims) == len(set(expected.subjects(RDF.type, CSG.Claim)))
+    _, concepts = read_table(release, "concepts")
+    harassment = next(c for c in concepts if c["id"].endswith("/harm/sexual-harassment"))
+    assert harassment["pref_label"] == "sexual harassment"
+    assert harassment["type"] == str(CSG.Harm)
+
+
+# -- dataset.ttl -----------------------------------------------------------------------------------
+
+
+def test_dataset_description_gives_size_and_sha256_of_every_file(release) -> None:
+    description = Graph().parse(release.dist_dir / "dataset.ttl", format="turtle")
+    dcat = lambda term: URIRef(DCAT + term)  # noqa: E731
+    spdx = lambda term: URIRef(SPDX + term)  # noqa: E731
+    distributions = set(description.subjects(RDF.type, dcat("Distribution")))
+    described = set()
+    release_iri = str(next(description.objects(None, dcat("accessURL"))))
+    for node in distributions:
+        url = str(description.value(node, dcat("downloadURL")))
+        assert url.startswith(release_iri)
+        path = release.dist_dir / url[len(release_iri) :]
+        described.add(path.relative_to(release.dist_dir).as_posix())
+        data = path.read_bytes()
+        assert description.value(node, dcat("byteSize")) == Literal(
+            len(data), datatype=XSD.nonNegativeInteger
+        ), path
+        checksum = description.value(node, spdx("checksum"))
+        assert description.value(checksum, spdx("algorithm")) == spdx("checksumAlgorithm_sha256")
+        assert str(description.value(checksum, spdx("checksumValue"))) == hashlib.sha256(data).hexdigest(), (
+            path
+        )
+        assert str(description.value(node, dcat("mediaType"))).startswith(
+            "https://www.iana.org/assignments/media-types/"
+        )
+    on_disk = {
+        p.relative_to(release.dist_dir).as_posix()
+        for p in release.dist_dir.rglob("*")
+        if p.is_file() and p.name != "dataset.ttl" and "site" not in p.relative_to(release.dist_dir).parts
+    }
+    assert described == on_disk
+
+
+def test_dataset_description_states_licence_version_and_statistics(release, expected) -> None:
+    description = Graph().parse(release.dist_dir / "dataset.ttl", format="turtle")
+    version = str(expected.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo))
+    dataset = URIRef(f"https://w3id.org/csgkg/releases/{version}/dataset")
+    dcat = lambda term: URIRef(DCAT + term)  # noqa: E731
+    schema = lambda term: URIRef("https://schema.org/" + term)  # noqa: E731
+    for cls in (dcat("Dataset"), VOID.Dataset, schema("Dataset"), URIRef("http://www.w3.org/ns/prov#Entity")):
+        assert (dataset, RDF.type, cls) in description
+    assert description.value(dataset, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
+    assert str(description.value(dataset, dcat("version"))) == version
+    assert description.value(dataset, DCTERMS.issued) == Literal(version, datatype=XSD.date)
+    assert description.value(dataset, DCTERMS.creator) is not None
+    assert int(description.value(dataset, VOID.triples)) == len(expected)
+    assert int(description.value(dataset, VOID.properties)) == len(set(expected.predicates()))
+    assert int(description.value(dataset, VOID.classes)) == len(set(expected.objects(None, RDF.type)))
+    assert int(description.value(dataset, VOID.entities)) == len(
+        {s for s in expected.subjects() if isinstance(s, URIRef)}
+    )
+    assert (URIRef("https://w3id.org/csgkg/dataset"), dcat("hasCurrentVersion"), dataset) in description
+
+
+def test_ontology_documentation_is_generated_by_pylode(release, expected) -> None:
+    html = (release.dist_dir / "docs" / "ontology" / "index.html").read_text(encoding="utf-8")
+    title = str(expected.value(URIRef(ONTOLOGY_IRI), DCTERMS.title))
+    assert title in html
+    assert "pyLODE" in html
+    for cls in (CSG.Programme, CSG.Claim):
+        assert str(expected.value(cls, RDFS.label)) in html
+
+
+# -- CHANGES.md ------------------------------------------------------------------------------------
+
+
+def test_changes_of_a_first_release(release) -> None:
+    text = (release.dist_dir / "CHANGES.md").read_text(encoding="utf-8")
+    assert "First release" in text
+    assert "[Shifting Boundaries](https://w3id.org/csgkg/id/intervention/shifting-boundaries)" in text
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(f"## {heading}")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+def test_changes_since_an_older_dist_folder(release, tmp_path) -> None:
+    """An older dist/ without one intervention, with one that has since gone, and with one changed:
+    CHANGES.md lists each where it belongs, and nothing else."""
+    older = tmp_path / "older-dist"
+    shutil.copytree(release.dist_dir, older)
+    graph = Graph().parse(older / "csgkg.nt", format="nt")
+    added = URIRef(INTERVENTION + "community-activism")
+    for claim in list(graph.subjects(RDF.subject, added)):
+        graph.remove((claim, None, None))
+    graph.remove((added, None, None))
+    gone = URIRef(INTERVENTION + "street-based-youth-work")
+    graph.add((gone, RDF.type, CSG.Approach))
+    graph.add((gone, RDFS.label, Literal("street-based youth work", lang="en")))
+    changed = URIRef(INTERVENTION + "shifting-boundaries")
+    graph.remove((changed, CSG.addressesHarm, URIRef(PREFIXES["harm"] + "sexual-violence")))
+    graph.add((changed, CSG.addressesHarm, URIRef(PREFIXES["harm"] + "bullying")))
+    graph.serialize(older / "csgkg.nt", format="nt", encoding="utf-8")
+
+    root = copy_root(tmp_path / "root")
+    assert build(root, since=older).ok
+    text = (root.dist_dir / "CHANGES.md").read_text(encoding="utf-8")
+    assert "Compared with the release in the folder given with --since" in text
+    assert "## Added (1)" in text and "intervention:community-activism" in _section(text, "Added")
+    assert "## Removed (1)" in text and "intervention:street-based-youth-work" in _section(text, "Removed")
+    changes = _section(text, "Changed")
+    assert "## Changed (1)" in changes
+    assert "### Shifting Boundaries (`intervention:shifting-boundaries`)" in changes
+    assert "- added: addresses harm: sexual violence (`harm:sexual-violence`)" in changes
+    assert "- removed: addresses harm: bullying (`harm:bullying`)" in changes
+
+
+def _git(folder: Path, *args: str) -> None:
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=csgkg tests",
+            "-c",
+            "user.email=tests@example.org",
+            "-C",
+            str(folder),
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_changes_since_the_newest_git_tag(tmp_path) -> None:
+    root = copy_root(tmp_path / "root")
+    _git(root.path, "init", "-q")
+    _git(root.path, "add", "ontology", "data")
+    _git(root.path, "commit", "-q", "-m", "first release")
+    _git(root.path, "tag", "v1")
+    path = root.data_dir / "interventions" / "restorative-justice.ttl"
+    text = path.read_text(encoding="utf-8")
+    assert 'skos:altLabel "RJ"@en' in text
+    path.write_text(
+        text.replace('skos:altLabel "RJ"@en', 'skos:altLabel "RJ"@en , "restorative practice"@en'),
+        encoding="utf-8",
+    )
+    _git(root.path, "commit", "-q", "-am", "a new name")
+    assert build(root).ok
+    changes = (root.dist_dir / "CHANGES.md").read_text(encoding="utf-8")
+    assert "Compared with the release tagged `v1`" in changes
+    assert "## Added (0)" in changes and "## Removed (0)" in changes
+    heading = "### restorative justice (`intervention:restorative-justice`)"
+    assert f'{heading}\n\n- added: skos:altLabel: "restorative practice"' in changes
+
+
+def test_since_an_unknown_tag_is_a_clear_error(tmp_path) -> None:
+    from csgkg.cli import main
+
+    root = copy_root(tmp_path / "root")
+    assert main(["--root", str(root.path), "build", "--since", "no-such-release"]) == 2
+
+
+# -- determinism -----------------------------------------------------------------------------------
+
+
+def test_two_builds_are_byte_identical(release, tmp_path) -> None:
+    """A second build, in another process with another hash seed, writes the same bytes."""
+    other = copy_root(tmp_path / "other")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run(
+        [sys.executable, "-m", "csgkg", "--root", str(other.path), "build"],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=600,
+    )
+    first = {p.relative_to(release.dist_dir): p for p in release.dist_dir.rglob("*") if p.is_file()}
+    second = {p.relative_to(other.dist_dir): p for p in other.dist_dir.rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(second)
+    different = [str(name) for name in first if first[name].read_bytes() != second[name].read_bytes()]
+    assert not different, f"files that differ between two builds: {different}"
+
+
+def test_release_version_comes_from_the_ontology_not_the_clock() -> None:
+    from csgkg.release.version import ReleaseError, release_info
+
+    graph = Graph().parse(REPO / "ontology" / "csgkg.ttl", format="turtle")
+    info = release_info(graph)
+    assert info.version == str(graph.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo))
+    assert info.issued == info.version
+    graph.remove((URIRef(ONTOLOGY_IRI), OWL.versionInfo, None))
+    with pytest.raises(ReleaseError, match="owl:versionInfo"):
+        release_info(graph)
