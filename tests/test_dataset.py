@@ -197,7 +197,8 @@ def test_every_seed_intervention_is_present_with_its_facets(dataset) -> None:
         for kind in (CSG.Approach, CSG.Programme, CSG.Variant)
         for s in g.subjects(RDF.type, kind)
     }
-    assert interventions == set(SEED_FACETS)
+    # The seed's entries are all present; other sources add further interventions.
+    assert set(SEED_FACETS) <= interventions
     for slug, (kind, contexts, harms, roles, status) in SEED_FACETS.items():
         node = URIRef(PREFIXES["intervention"] + slug)
         assert (node, RDF.type, CSG[kind]) in g, slug

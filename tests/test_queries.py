@@ -427,6 +427,11 @@ def test_sources_of_gives_every_claim_and_its_sources(root: DatasetRoot, graph: 
             for c in graph.subjects(RDF.subject, node)
             for s in graph.objects(c, CSG.hasSource)
         }
+        expected |= {
+            (str(CSG.ratingValue), str(graph.value(r, CSG.ratingValue)), str(s))
+            for r in graph.subjects(CSG.ratedIntervention, node)
+            for s in graph.objects(r, CSG.hasSource)
+        }
         assert claimed == expected, node
 
 

@@ -204,7 +204,7 @@ def test_compare_in_other_formats(capsys) -> None:
     _, table, _ = csgkg(capsys, "compare", "MVP", "Shifting Boundaries", "--format", "csv")
     rows = list(csv.reader(io.StringIO(table)))
     assert rows[0] == ["facet", "both", "only Mentors in Violence Prevention", "only Shifting Boundaries"]
-    assert ["associated country", "Q30", "Q21; Q22", ""] in rows
+    assert ["associated country", "United States", "England; Scotland", ""] in rows
 
 
 @pytest.mark.parametrize(

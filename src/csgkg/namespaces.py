@@ -26,9 +26,22 @@ SCHEMES: tuple[tuple[str, str, str], ...] = (
     ("evidence", "evidence-status", "EvidenceStatus"),
     ("itype", "intervention-type", "InterventionType"),
     ("principle", "principle", "Principle"),
+    # The Contextual Safeguarding framework facets and why an intervention has no rating.
+    ("cslevel", "cs-level", "CsLevel"),
+    ("csdomain", "cs-domain", "CsDomain"),
+    ("unrated", "unrated-reason", "UnratedReason"),
+    # The evidence registries' scales, the crosswalk between them and the designs of evaluations.
+    ("guidebook", "guidebook-level", "GuidebookLevel"),
+    ("yef-impact", "yef-impact", "YefImpactLevel"),
+    ("yef-quality", "yef-evidence-quality", "YefEvidenceQualityLevel"),
+    ("blueprints", "blueprints-rating", "BlueprintsLevel"),
+    ("crimesolutions", "crimesolutions-rating", "CrimeSolutionsLevel"),
+    ("cebc", "cebc-rating", "CebcLevel"),
+    ("crosswalk", "evidence-crosswalk", "EvidenceCategory"),
+    ("design", "study-design", "StudyDesign"),
 )
 
-ENTITY_KINDS: tuple[str, ...] = ("intervention", "organisation", "source", "claim")
+ENTITY_KINDS: tuple[str, ...] = ("intervention", "organisation", "source", "claim", "rating", "registry")
 
 PREFIXES: dict[str, str] = {
     "csg": str(CSG),

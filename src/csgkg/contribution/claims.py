@@ -29,6 +29,9 @@ CLAIMED_PROPERTIES = (
     CSG.hasForm,
     CSG.exampleOf,
     CSG.hasExample,
+    CSG.csLevel,
+    CSG.csDomain,
+    CSG.unratedBecause,
 )
 
 

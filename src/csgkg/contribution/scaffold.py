@@ -20,6 +20,9 @@ FIELDS = (
     ("evidence_status", "csg:evidenceStatus", CSG.EvidenceStatus, True, "exactly one evidence status"),
     ("intervention_types", "csg:interventionType", CSG.InterventionType, False, "kinds of activity"),
     ("principles", "csg:hasPrinciple", CSG.Principle, False, "principles it is built on"),
+    ("cs_level", "csg:csLevel", CSG.CsLevel, False, "its Contextual Safeguarding level (recommended)"),
+    ("cs_domains", "csg:csDomain", CSG.CsDomain, False, "Contextual Safeguarding domains it works in"),
+    ("unrated_because", "csg:unratedBecause", CSG.UnratedReason, False, "why no registry rates it"),
 )
 
 
@@ -133,6 +136,8 @@ def yaml_template(name: str, graph: Graph) -> str:
         out.extend(_wrap(values, "", ""))
         if field == "evidence_status":
             out.append(f"{field}: TODO")
+        elif field == "cs_level":
+            out.append(f"# {field}: level-1")
         else:
             out.append(f"{field}: [TODO]" if required else f"{field}: []")
     out += [

@@ -40,6 +40,9 @@ FACET_FIELDS: dict[str, tuple[URIRef, str, bool]] = {
     "offered_by": (CSG.offeredBy, "organisation", True),
     "training_by": (CSG.trainingProvidedBy, "organisation", True),
     "funded_by": (CSG.fundedBy, "organisation", True),
+    "cs_level": (CSG.csLevel, "cslevel", False),
+    "cs_domains": (CSG.csDomain, "csdomain", True),
+    "unrated_because": (CSG.unratedBecause, "unrated", True),
     "form_of": (CSG.formOf, "intervention", False),
     "example_of": (CSG.exampleOf, "intervention", False),
 }
