@@ -80,9 +80,7 @@ def _json(path: Path) -> str:
 
 def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
     bad = tmp_path / "broken.ttl"
-    bad.write_text(
-        '@prefix ex: <http://example.org/> .\nex:a ex:b "unterminated ;\n', encoding="utf-8"
-    )
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "unterminated ;\n', encoding="utf-8")
     proc = run("validate", str(bad))
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"error: {bad}:")

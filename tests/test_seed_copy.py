@@ -32,9 +32,7 @@ def test_detector_finds_a_copied_run() -> None:
     assert not copied_runs(seed, "one two three four five six seven eight nine ten eleven")
 
 
-@pytest.mark.skipif(
-    not SEED.is_file(), reason="the seed document lives in ../shared, beside the repo"
-)
+@pytest.mark.skipif(not SEED.is_file(), reason="the seed document lives in ../shared, beside the repo")
 def test_no_seed_sentence_is_copied_into_data() -> None:
     data = " ".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "data").rglob("*.ttl")))
     assert copied_runs(SEED.read_text(encoding="utf-8"), data) == []

@@ -22,10 +22,12 @@ def _root(args: argparse.Namespace):
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate the dataset and write dist/."""
     from .build import build
+    from .progress import reporter
     from .report import display_path, format_text
 
     root = _root(args)
-    result = build(root, since=getattr(args, "since", None))
+    with reporter() as shown:
+        result = build(root, since=getattr(args, "since", None), reporter=shown)
     if not result.ok:
         print(format_text(result.report), file=sys.stderr)
         print("build stopped: fix the violations above; dist/ was not written", file=sys.stderr)
@@ -41,18 +43,27 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate the dataset, or contributed files together with it."""
     from .loader import load_dataset
+    from .progress import validation_progress
     from .report import format_text
-    from .validation import validate
+    from .validation import choose_engine, validate_root
 
     root = _root(args)
-    dataset = load_dataset(root)
+    engine = getattr(args, "engine", "auto")
     if args.files:
         from .contrib_cli import limits_from
-        from .contribution.check import check_files
 
-        report = check_files(dataset, [Path(f) for f in args.files], limits_from(args)).report
+        paths = [Path(f) for f in args.files]
+        if choose_engine(root, engine) == "fast":
+            from .fastshacl.contribution import check_files_fast
+
+            report = check_files_fast(root, paths, limits_from(args)).report
+        else:
+            from .contribution.check import check_files
+
+            report = check_files(load_dataset(root), paths, limits_from(args)).report
     else:
-        report = validate(dataset)
+        with validation_progress() as progress:
+            report = validate_root(root, engine=engine, progress=progress)
     print(report.to_json() if args.format == "json" else format_text(report))
     return 0 if report.conforms else 1
 
@@ -86,6 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="*", metavar="FILE", help="Turtle, N-Triples or JSON-LD files")
     p.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    p.add_argument(
+        "--engine",
+        choices=("auto", "pyshacl", "fast"),
+        default="auto",
+        help="validation engine: pySHACL, or the fast engine (the same results, with SPARQL on Oxigraph); "
+        "auto (default) uses pySHACL for small datasets and the fast engine for large ones",
+    )
     from .contrib_cli import add_limit_options
 
     add_limit_options(p)

@@ -134,13 +134,17 @@ def cmd_push(args: argparse.Namespace) -> int:
     warning = stale_warning(root, source)
     if warning:
         print(warning, file=sys.stderr)
-    report = push(
-        source,
-        args.store,
-        graph=None if args.default_graph else args.graph,
-        endpoint=args.endpoint,
-        timeout=args.timeout,
-    )
+    from .progress import reporter
+
+    with reporter() as shown:
+        report = push(
+            source,
+            args.store,
+            graph=None if args.default_graph else args.graph,
+            endpoint=args.endpoint,
+            timeout=args.timeout,
+            reporter=shown,
+        )
     print("\n".join(report.lines()), flush=True)
     if not report.ok:
         print(f"error: {report.mismatch()}", file=sys.stderr)

@@ -65,9 +65,7 @@ def to_jsonld(graph: Graph, context: dict) -> str:
         nodes = [{k: v for k, v in document.items() if k != "@context"}]
     nodes = sorted((_sorted_sets(n) for n in nodes), key=lambda n: str(n.get("id", n.get("@id", ""))))
     return (
-        json.dumps(
-            {"@context": context, "@graph": nodes}, indent=2, ensure_ascii=False, sort_keys=True
-        )
+        json.dumps({"@context": context, "@graph": nodes}, indent=2, ensure_ascii=False, sort_keys=True)
         + "\n"
     )
 

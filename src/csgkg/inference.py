@@ -25,9 +25,9 @@ def owl_rl_closure(graph: Graph, axioms: Path | None = None) -> Graph:
     closure += graph
     if axioms is not None and axioms.is_file():
         closure.parse(axioms, format="turtle")
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
-    ).expand(closure)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(
+        closure
+    )
     for s, p, o in list(closure):
         if (p == OWL.sameAs and s == o) or isinstance(s, Literal):
             closure.remove((s, p, o))

@@ -48,9 +48,7 @@ def _contains(line: str, form: str) -> bool:
 
 
 def _starts_statement(line: str) -> bool:
-    return (
-        bool(line) and not line[0].isspace() and not line.startswith(("#", "@", "PREFIX", "prefix"))
-    )
+    return bool(line) and not line[0].isspace() and not line.startswith(("#", "@", "PREFIX", "prefix"))
 
 
 def find_line(source: SourceFile, node: URIRef | None, path: URIRef | None = None) -> int | None:

@@ -36,9 +36,7 @@ def concepts_of(graph: Graph, cls: URIRef) -> dict[str, URIRef]:
 def nearest(word: str, choices: list[str], n: int = 3) -> list[str]:
     """The closest ``choices`` to ``word``, best first."""
     lowered = {c.lower(): c for c in choices}
-    return [
-        lowered[m] for m in difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.6)
-    ]
+    return [lowered[m] for m in difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.6)]
 
 
 def explain(

@@ -22,6 +22,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from .credentials import Credentials, credentials_for, redact_url
@@ -152,16 +153,39 @@ def _opener(url: str, credentials: Credentials | None) -> urllib.request.OpenerD
     return urllib.request.build_opener(*handlers)
 
 
+class Upload:
+    """A request body sent in chunks, advancing a progress bar (csgkg.progress) as they go."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, body: bytes, advance: Any) -> None:
+        self.body = body
+        self.advance = advance
+
+    def __len__(self) -> int:
+        return len(self.body)
+
+    def __iter__(self) -> Any:
+        view = memoryview(self.body)
+        for start in range(0, len(view), self.CHUNK):
+            chunk = view[start : start + self.CHUNK]
+            yield bytes(chunk)
+            self.advance(len(chunk))
+
+
 def _put_once(
-    store: str, url: str, body: bytes, media_type: str, seconds: float, credentials: Credentials | None
+    store: str,
+    url: str,
+    body: bytes | Upload,
+    media_type: str,
+    seconds: float,
+    credentials: Credentials | None,
 ) -> int:
     """One PUT of ``body`` to ``url`` as ``media_type``; errors name ``store``."""
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="PUT",
-        headers={"Content-Type": media_type, "Accept": "*/*", "User-Agent": "csgkg"},
-    )
+    headers = {"Content-Type": media_type, "Accept": "*/*", "User-Agent": "csgkg"}
+    if isinstance(body, Upload):
+        headers["Content-Length"] = str(len(body))
+    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
     if credentials is not None:
         # Sent up front (Basic or Bearer), never forwarded to another host on a redirect.
         request.add_unredirected_header("Authorization", credentials.authorization())
@@ -193,6 +217,7 @@ def push(
     endpoint: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
+    reporter: Any = None,
 ) -> PushReport:
     """PUT the N-Triples file ``source`` to Graph Store endpoint ``store``, replacing ``graph``
     (None: the default graph), then count the triples there with a query at ``endpoint``
@@ -212,16 +237,19 @@ def push(
     else:
         rule = "query endpoint given with --endpoint"
     body = source.read_bytes()
+    payload: bytes | Upload = body
+    if reporter is not None:  # a progress bar (csgkg.progress) for the upload
+        payload = Upload(body, reporter.task(f"uploading {source.name} (bytes)", total=len(body)))
     sent = count_ntriples(source)
     credentials = credentials_for(store)
     media_type = NTRIPLES_MEDIA_TYPE
     try:
-        status = _put(store, url, body, media_type, credentials, timeout, retries)
+        status = _put(store, url, payload, media_type, credentials, timeout, retries)
     except EndpointHTTPError as exc:
         if exc.status != 415:
             raise
         media_type = TURTLE_MEDIA_TYPE
-        status = _put(store, url, body, media_type, credentials, timeout, retries)
+        status = _put(store, url, payload, media_type, credentials, timeout, retries)
     _columns, rows = run_remote_select(endpoint, count_query(graph), timeout, retries)
     stored = _count_of(endpoint, rows)
     return PushReport(
@@ -242,7 +270,7 @@ def push(
 def _put(
     store: str,
     url: str,
-    body: bytes,
+    body: bytes | Upload,
     media_type: str,
     credentials: Credentials | None,
     timeout: float,

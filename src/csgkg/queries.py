@@ -107,7 +107,10 @@ def run_stored(
 
         columns, rows = run_remote_select(endpoint, text, timeout=timeout)
         return Result(columns, [tuple(row.get(column) for column in columns) for row in rows])
-    return execute(dataset_graph(dataset_root), translated)
+    graph = dataset_graph(dataset_root)
+    if hasattr(graph, "run"):  # the persistent index (csgkg.store.queries): Oxigraph runs the text
+        return graph.run(text)
+    return execute(graph, translated)
 
 
 def bound_query(name: str, /, *, root: RootLike = None, **params: object) -> str:

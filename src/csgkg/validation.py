@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
@@ -14,10 +16,34 @@ from .loader import Dataset, SourceFile, load_shapes
 from .locate import curie, find_line
 from .messages import explain
 from .namespaces import new_graph
+from .root import DatasetRoot
+
+_SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def result_order(result: ValidationResult) -> tuple:
+    """The order of results in a report: by file, line, node, severity, property and rule, then by
+    value and message, so that two results differing only in their value always come in one order."""
+    return (
+        result.file or "~",
+        result.line or 0,
+        result.focus,
+        _SEVERITY_ORDER[result.severity],
+        result.path or "",
+        result.constraint,
+        result.value or "",
+        result.message,
+    )
 
 
 class ShapesError(CsgkgError):
     """The shapes themselves are broken (a bug in shapes/, not in the data)."""
+
+
+# Validation engines: pySHACL, or the fast engine (csgkg.fastshacl: the same results, computed with
+# SPARQL on an Oxigraph store). "auto" keeps small datasets, such as the real one, on pySHACL.
+ENGINES = ("auto", "pyshacl", "fast")
+FAST_ABOVE_FILES = 500
 
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -114,9 +140,7 @@ def read_results(
             path = _actual_path(focus, value, merged)
         message = str(results.value(node, SH.resultMessage) or "")
         source = next((s for s in sources if (focus, None, None) in s.graph), None)
-        line = (
-            find_line(source, focus, path if isinstance(path, URIRef) else None) if source else None
-        )
+        line = find_line(source, focus, path if isinstance(path, URIRef) else None) if source else None
         found.add(
             ValidationResult(
                 file=str(source.path) if source else None,
@@ -130,18 +154,7 @@ def read_results(
                 component=curie(component).replace("sh:", "") if component is not None else None,
             )
         )
-    order = {"Violation": 0, "Warning": 1, "Info": 2}
-    return sorted(
-        found,
-        key=lambda r: (
-            r.file or "~",
-            r.line or 0,
-            r.focus,
-            order[r.severity],
-            r.path or "",
-            r.constraint,
-        ),
-    )
+    return sorted(found, key=result_order)
 
 
 def _actual_path(focus: object, value: object, merged: Graph | None) -> URIRef | None:
@@ -178,3 +191,54 @@ def validate(dataset: Dataset, extra: Iterable[SourceFile] = ()) -> ValidationRe
         return ValidationReport()
     results = run_pyshacl(data, shapes, ontology, focus or None)
     return ValidationReport(read_results(results, dataset, extra, merged))
+
+
+def choose_engine(root: DatasetRoot, engine: str = "auto") -> str:
+    """The engine ``engine`` stands for on ``root``: "auto" is "fast" above FAST_ABOVE_FILES data files."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if engine != "auto":
+        return engine
+    return "fast" if count_data_files(root) > FAST_ABOVE_FILES else "pyshacl"
+
+
+def count_data_files(root: DatasetRoot) -> int:
+    """How many Turtle files ``data/`` holds (without sorting or stat-ing them)."""
+    count, stack = 0, [root.data_dir]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            elif entry.name.endswith(".ttl"):
+                count += 1
+    return count
+
+
+def validate_root(
+    root: DatasetRoot, extra: Iterable[SourceFile] = (), engine: str = "auto", progress: Any = None
+) -> ValidationReport:
+    """Validate the dataset of ``root`` (with any ``extra`` files) with ``engine``, reading the files
+    the way that engine needs (rdflib for pySHACL, Oxigraph for the fast engine).
+
+    With "auto", shapes the fast engine does not support fall back to pySHACL; with "fast", they are
+    a ShapesError.
+    """
+    chosen = choose_engine(root, engine)
+    if chosen == "fast":
+        from .fastshacl.engine import validate_root as fast_validate
+        from .fastshacl.model import UnsupportedShapes
+
+        try:
+            return fast_validate(root, list(extra), progress=progress)
+        except UnsupportedShapes as exc:
+            if engine == "fast":
+                raise ShapesError(
+                    f"the fast engine cannot check these shapes ({exc}); use --engine pyshacl"
+                ) from None
+    from .loader import load_dataset
+
+    return validate(load_dataset(root), extra)

@@ -58,7 +58,16 @@ _GRAPHS: dict[Path, tuple[tuple[float, ...], Graph]] = {}
 
 
 def dataset_graph(root: DatasetRoot) -> Graph:
-    """The union graph of ``root`` (cached until a source or the built graph changes)."""
+    """The union graph of ``root`` (cached until a source or the built graph changes).
+
+    When the persistent index ``dist/store/`` is fresh, a view of it (csgkg.store.queries), whose
+    ``run`` method runs query text on Oxigraph.
+    """
+    from ..store.queries import index_graph
+
+    indexed = index_graph(root)
+    if indexed is not None:
+        return indexed
     stamp = _stamp(root)
     cached = _GRAPHS.get(root.path)
     if cached is not None and cached[0] == stamp:

@@ -1,0 +1,61 @@
+"""Stored queries on the persistent index: Oxigraph runs the bound query text.
+
+:func:`index_graph` gives the index as an rdflib Graph (a read-only view, so that parameter
+resolution works unchanged) that also runs query text on Oxigraph (:meth:`IndexGraph.run`); the
+query engine uses it whenever the index is fresh (the quick check of :mod:`.index`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Literal
+
+from ..fastshacl.rdfview import StoreGraph
+from ..fastshacl.terms import to_rdflib
+from ..root import DatasetRoot
+from .index import fresh_manifest, store_dir
+
+_OPEN: dict[str, IndexGraph] = {}
+
+
+class IndexGraph(StoreGraph):
+    """The index as an rdflib graph that runs SPARQL text on Oxigraph."""
+
+    def run(self, text: str) -> Any:
+        """Run ``text`` (a checked, bound query) on the union of the index's graphs; return a
+        :class:`csgkg.sparql.engine.Result`."""
+        from ..sparql.engine import Result
+
+        answer = self._ox.query(text, use_default_graph_as_union=True)
+        if isinstance(answer, ox.QueryBoolean):
+            return Result(["ask"], [(Literal(bool(answer)),)])
+        if isinstance(answer, ox.QueryTriples):
+            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer]
+            triples.sort(key=lambda t: tuple(str(x) for x in t))
+            return Result(["subject", "predicate", "object"], triples)
+        columns = [v.value for v in answer.variables]
+        rows = [tuple(to_rdflib(row[c]) for c in columns) for row in answer]
+        return Result(columns, rows)
+
+
+def index_graph(root: DatasetRoot) -> IndexGraph | None:
+    """The fresh index of ``root`` as an IndexGraph (kept open in the process), else None.
+
+    ``CSGKG_INDEX=0`` turns the index off (queries then read the files, as without a build).
+    """
+    import os
+
+    if os.environ.get("CSGKG_INDEX", "").strip() in ("0", "false", "no"):
+        return None
+    key = str(root.path)
+    if fresh_manifest(root) is None:
+        _OPEN.pop(key, None)
+        return None
+    if key not in _OPEN:
+        try:
+            _OPEN[key] = IndexGraph(ox.Store.read_only(str(store_dir(root))))
+        except OSError:
+            return None
+    return _OPEN[key]

@@ -1,0 +1,187 @@
+"""The fast validation engine gives exactly pySHACL's results, result by result.
+
+On a synthetic registry of 1,000 interventions with injected violations (scripts/synth.py), on the
+real dataset, and on every example of tests/examples. No timing is asserted here: speed is measured
+by scripts/bench.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import SH
+
+from conftest import EXAMPLES, REPO, copy_root
+from csgkg.fastshacl.engine import validate_root as fast_validate
+from csgkg.fastshacl.model import ShapeSet, UnsupportedShapes
+from csgkg.fastshacl.rewrite import key_join, optimise
+from csgkg.fastshacl.sparqlc import join_safe
+from csgkg.loader import load_dataset, load_shapes, parse_file
+from csgkg.root import DatasetRoot
+from csgkg.validation import ShapesError, validate, validate_root
+
+EXAMPLE_FILES = sorted((EXAMPLES / "invalid").glob("*.ttl")) + sorted((EXAMPLES / "valid").glob("*.ttl"))
+
+
+def as_list(report) -> list[dict]:
+    """The results as JSON dicts, in the report's order (file, line, node, severity, path, rule)."""
+    return [result.as_json() for result in report.results]
+
+
+@pytest.fixture
+def cached_sparql_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pySHACL parses each SPARQL constraint again for every focus node; parse each text once.
+
+    The query evaluated is the same (rdflib's prepared form of the same text, with the same initial
+    bindings), so pySHACL's results do not change; only the test gets quicker.
+    """
+    from pyshacl.constraints.sparql import sparql_based_constraints as sbc
+    from rdflib.plugins.sparql import prepareQuery
+
+    original = sbc.SPARQLBasedConstraint._validate_sparql_query
+    prepare = functools.lru_cache(maxsize=None)(prepareQuery)
+
+    def validate_prepared(self, query, init_binds, target_graph):
+        return original(self, prepare(query), init_binds, target_graph)
+
+    monkeypatch.setattr(sbc.SPARQLBasedConstraint, "_validate_sparql_query", validate_prepared)
+
+
+def load_synth():
+    """scripts/synth.py as a module."""
+    spec = importlib.util.spec_from_file_location("csgkg_synth", REPO / "scripts" / "synth.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["csgkg_synth"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> DatasetRoot:
+    """A synthetic registry of 1,000 interventions, 1% of them with an injected violation."""
+    synth = load_synth()
+    out = tmp_path_factory.mktemp("registry") / "root"
+    synth.synthesise(1000, 7, out, 0.01)
+    return DatasetRoot(out)
+
+
+def test_synthetic_registry_gives_pyshacls_results(registry: DatasetRoot, cached_sparql_parsing) -> None:
+    fast = fast_validate(registry)
+    slow = validate(load_dataset(registry))
+    assert fast.results, "the registry has injected violations"
+    assert as_list(fast) == as_list(slow)
+
+
+def test_every_injected_violation_is_found(registry: DatasetRoot) -> None:
+    report = fast_validate(registry)
+    found = {(r.constraint, r.focus, r.path) for r in report.results}
+    record = json.loads((registry.path / "violations.json").read_text(encoding="utf-8"))
+    expected = {tuple(e) for item in record["violations"] for e in item["expect"]}
+    assert len(record["violations"]) >= 9
+    assert expected <= found
+
+
+def test_real_dataset_gives_pyshacls_results(dataset, report) -> None:
+    assert as_list(fast_validate(dataset.root)) == as_list(report)
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: f"{p.parent.name}-{p.stem}")
+def test_example_gives_pyshacls_results(dataset, path: Path) -> None:
+    """Each example validated as a contribution: the same focus nodes, the same results."""
+    fast = fast_validate(dataset.root, [parse_file(path, "contribution", dataset.root)])
+    slow = validate(dataset, [parse_file(path, "contribution", dataset.root)])
+    assert as_list(fast) == as_list(slow)
+
+
+def test_engine_choice(tmp_path: Path) -> None:
+    root = copy_root(tmp_path / "root")
+    assert validate_root(root, engine="fast").results == validate_root(root, engine="pyshacl").results
+    with pytest.raises(ValueError):
+        validate_root(root, engine="quick")
+
+
+def test_unsupported_shape_is_refused_or_falls_back(tmp_path: Path) -> None:
+    root = copy_root(tmp_path / "root")
+    extra = root.shapes_dir / "zz-unique-lang.ttl"
+    extra.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<https://w3id.org/csgkg/shapes/Test-unique-lang> a sh:PropertyShape ;\n"
+        "    sh:targetClass skos:Concept ; sh:path skos:altLabel ; sh:uniqueLang true ;\n"
+        '    sh:message "one alternative label per language"@en .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(UnsupportedShapes):
+        ShapeSet(load_shapes(root))
+    with pytest.raises(ShapesError):
+        validate_root(root, engine="fast")
+    report = validate_root(root, engine="auto")  # falls back to pySHACL, which checks sh:uniqueLang
+    assert any(r.component == "UniqueLangConstraintComponent" for r in report.results)
+
+
+def test_shape_without_message_is_unsupported() -> None:
+    shapes = Graph()
+    shape = BNode()
+    shapes.add((shape, SH.targetClass, SH.Shape))
+    shapes.add((shape, SH.path, SH.name))
+    shapes.add((shape, SH.minCount, Literal(1)))
+    import pyoxigraph as ox
+
+    from csgkg.fastshacl.components import Planner
+    from csgkg.fastshacl.targets import Focus
+
+    with pytest.raises(UnsupportedShapes):
+        Planner(ox.Store(), ShapeSet(shapes), Focus(None)).plan()
+
+
+# --- the query rewrites ----------------------------------------------------------------------------
+
+PREFIXES = "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\nPREFIX ex: <http://example.org/>\n"
+
+
+def test_multi_pattern_not_exists_becomes_an_optional() -> None:
+    text = PREFIXES + (
+        "SELECT $this ?p ?v WHERE { $this ?p ?v . "
+        "FILTER NOT EXISTS { ?c rdf:subject $this ; rdf:predicate ?p ; rdf:object ?v . } }"
+    )
+    rewritten = optimise(text)
+    assert rewritten is not None and "NOT EXISTS" not in rewritten
+    assert "OPTIONAL" in rewritten and "!BOUND(?_absent0_c)" in rewritten
+
+
+def test_one_pattern_not_exists_stays() -> None:
+    text = PREFIXES + "SELECT $this WHERE { $this ex:p ?v . FILTER NOT EXISTS { $this ex:q ?v } }"
+    assert optimise(text) is None
+
+
+def test_label_cross_product_is_a_key_join() -> None:
+    text = PREFIXES + (
+        "SELECT $this ?value ?other WHERE { $this ex:label ?value . ?other a ex:Thing ; ex:label ?l . "
+        "FILTER (?other != $this && LCASE(STR(?value)) = LCASE(STR(?l))) }"
+    )
+    join = key_join(text)
+    assert join is not None
+    assert join.first_key == "LCASE(STR(?value))" and join.second_key == "LCASE(STR(?l))"
+    assert (join.first_node, join.second_node) == ("?this", "?other")
+
+
+def test_filter_reading_an_outer_variable_in_a_union_is_not_joined() -> None:
+    """rdflib lets a FILTER in a UNION branch see variables bound before it; SPARQL does not."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    unsafe = PREFIXES + (
+        "SELECT $this ?v WHERE { $this ex:d ?v . { FILTER (DATATYPE(?v) != ex:t) } UNION { $this ex:e ?v } }"
+    )
+    safe = PREFIXES + "SELECT $this ?v WHERE { $this ex:d ?v . FILTER (DATATYPE(?v) != ex:t) }"
+    assert not join_safe(prepareQuery(unsafe).algebra)
+    assert join_safe(prepareQuery(safe).algebra)
+
+
+def test_shapes_of_the_repository_are_supported() -> None:
+    assert ShapeSet(load_shapes(DatasetRoot(REPO))).targeted()

@@ -1,0 +1,179 @@
+"""The persistent index build/index/: written by the build, fresh or stale, kept up to date, and the
+same answers through it as without it (stored queries, contribution checks)."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, copy_root
+from csgkg.build import build
+from csgkg.contribution.check import check_files
+from csgkg.fastshacl.contribution import check_files_fast
+from csgkg.loader import load_dataset
+from csgkg.queries import list_queries, run_example
+from csgkg.root import DatasetRoot
+from csgkg.sparql.engine import dataset_graph
+from csgkg.store.index import fresh_manifest, open_index, open_index_with_keys, store_dir, sync_index
+from csgkg.store.queries import IndexGraph
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> DatasetRoot:
+    """A copy of the dataset, built (so with its index)."""
+    root = copy_root(tmp_path_factory.mktemp("indexed") / "root")
+    assert build(root).ok
+    return root
+
+
+def test_build_writes_the_index_beside_dist(built: DatasetRoot) -> None:
+    assert store_dir(built).is_dir()
+    assert not (built.dist_dir / "store").exists()
+    opened = open_index(built, full=True)
+    assert opened is not None
+    store, files = opened
+    assert len(store) > 1000
+    assert (
+        files.get(next(iter(f for f in _graph_names(store) if f.startswith("urn:csgkg:file:data/"))))
+        is not None
+    )
+
+
+def _graph_names(store) -> list[str]:
+    return [g.value for g in store.named_graphs()]
+
+
+def test_queries_use_the_index_and_answer_the_same(
+    built: DatasetRoot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert isinstance(dataset_graph(built), IndexGraph)
+    indexed = {s.name: Counter(map(_row, run_example(s, built).records())) for s in list_queries(built)}
+    monkeypatch.setenv("CSGKG_INDEX", "0")
+    assert not isinstance(dataset_graph(built), IndexGraph)
+    plain = {s.name: Counter(map(_row, run_example(s, built).records())) for s in list_queries(built)}
+    assert indexed == plain
+
+
+def _row(record: dict) -> tuple:
+    return tuple(sorted((k, repr(v)) for k, v in record.items()))
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        "invalid/Intervention-missing-label.ttl",
+        "invalid/Intervention-duplicate-label.ttl",
+        "valid/Programme-complete.ttl",
+    ],
+)
+def test_contribution_check_with_the_index_answers_the_same(built: DatasetRoot, example: str) -> None:
+    path = EXAMPLES / example
+    fast = check_files_fast(built, [path]).report
+    plain = check_files(load_dataset(built), [path]).report
+    assert [r.as_json() for r in fast.results] == [r.as_json() for r in plain.results]
+
+
+def test_a_changed_file_makes_the_index_stale_then_sync_updates_it(tmp_path: Path) -> None:
+    root = copy_root(tmp_path / "root")
+    assert build(root).ok
+    assert fresh_manifest(root) is not None
+    data = sorted((root.data_dir / "interventions").glob("*.ttl"))[0]
+    text = data.read_text(encoding="utf-8")
+    new = data.with_suffix(".new")
+    new.write_text(text + "\n# edited\n", encoding="utf-8")
+    os.replace(new, data)  # saved by replacing the file, as csgkg and most editors do
+    assert fresh_manifest(root) is None  # the quick check sees the folder change
+    synced = sync_index(root)
+    assert synced is not None
+    store, _ = synced
+    del store
+    assert fresh_manifest(root, full=True) is not None
+
+
+def test_a_new_file_is_seen_by_the_quick_check(tmp_path: Path) -> None:
+    root = copy_root(tmp_path / "root")
+    assert build(root).ok
+    (root.data_dir / "sources" / "zz-new.ttl").write_text(
+        '<https://w3id.org/csgkg/id/source/zz> <http://purl.org/dc/terms/title> "x"@en .\n', encoding="utf-8"
+    )
+    assert fresh_manifest(root) is None
+    assert open_index(root) is None
+
+
+# --- the key table (csgkg.fastshacl.keys) -------------------------------------------------------------
+
+
+def test_build_writes_a_key_table_that_names_existing_labels(built: DatasetRoot) -> None:
+    from rdflib import Literal
+
+    from csgkg.fastshacl.engine import analysis_cache
+    from csgkg.fastshacl.keys import keyed_constraints
+    from csgkg.fastshacl.model import ShapeSet
+    from csgkg.loader import load_shapes
+
+    opened = open_index_with_keys(built)
+    assert opened is not None
+    keys = opened[2]
+    assert keys is not None
+    unique = [
+        c
+        for c in keyed_constraints(ShapeSet(load_shapes(built)), analysis_cache(built))
+        if str(c.spec.node).endswith("Intervention-label-unique")
+    ]
+    assert len(unique) == 1 and keys.covers(unique[0])
+    found = keys.nodes(unique[0], [Literal("shifting boundaries")])
+    assert found == ["<https://w3id.org/csgkg/id/intervention/shifting-boundaries>"]
+    assert keys.nodes(unique[0], [Literal("no such intervention name")]) == []
+
+
+def test_contribution_check_uses_the_key_table(built: DatasetRoot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The duplicate name is found through the table, and the slow per-node query is not run."""
+    from csgkg.fastshacl.components import Planner
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the per-focus-node query ran although the key table covers it")
+
+    calls = []
+    keyed = Planner.keyed_rows
+
+    def spy(self, constraint, target):
+        calls.append(str(constraint.spec.node))
+        return keyed(self, constraint, target)
+
+    monkeypatch.setattr(Planner, "keyed_rows", spy)
+    monkeypatch.setattr(Planner, "substituted_rows", _only_unkeyed(Planner.substituted_rows, refuse))
+    from csgkg.contribution.limits import Limits
+    from csgkg.fastshacl.contribution import _check  # in this process (no worker), to see the calls
+
+    path = EXAMPLES / "invalid" / "Intervention-duplicate-label.ttl"
+    report = _check(built, [path], Limits.from_env()).report
+    assert any(c.endswith("Intervention-label-unique") for c in calls)
+    assert [r.constraint for r in report.results] == ["shapes:Intervention-label-unique"]
+
+
+def _only_unkeyed(original, refuse):
+    def run(self, constraint, target):
+        if self.keys is not None and self.keys.covers(constraint):
+            refuse()
+        return original(self, constraint, target)
+
+    return run
+
+
+def test_sync_drops_the_key_table_and_answers_stay_the_same(tmp_path: Path) -> None:
+    root = copy_root(tmp_path / "root")
+    assert build(root).ok
+    data = sorted((root.data_dir / "interventions").glob("*.ttl"))[0]
+    data.write_text(data.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    synced = sync_index(root)
+    assert synced is not None
+    del synced
+    opened = open_index_with_keys(root)
+    assert opened is not None and opened[2] is None  # the table no longer matches the index
+    path = EXAMPLES / "invalid" / "Intervention-duplicate-label.ttl"
+    fast = check_files_fast(root, [path]).report
+    plain = check_files(load_dataset(root), [path]).report
+    assert [r.as_json() for r in fast.results] == [r.as_json() for r in plain.results]
