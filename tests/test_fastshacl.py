@@ -7,7 +7,6 @@ by scripts/bench.py.
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import json
 import sys
@@ -34,25 +33,6 @@ def as_list(report) -> list[dict]:
     return [result.as_json() for result in report.results]
 
 
-@pytest.fixture
-def cached_sparql_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pySHACL parses each SPARQL constraint again for every focus node; parse each text once.
-
-    The query evaluated is the same (rdflib's prepared form of the same text, with the same initial
-    bindings), so pySHACL's results do not change; only the test gets quicker.
-    """
-    from pyshacl.constraints.sparql import sparql_based_constraints as sbc
-    from rdflib.plugins.sparql import prepareQuery
-
-    original = sbc.SPARQLBasedConstraint._validate_sparql_query
-    prepare = functools.lru_cache(maxsize=None)(prepareQuery)
-
-    def validate_prepared(self, query, init_binds, target_graph):
-        return original(self, prepare(query), init_binds, target_graph)
-
-    monkeypatch.setattr(sbc.SPARQLBasedConstraint, "_validate_sparql_query", validate_prepared)
-
-
 def load_synth():
     """scripts/synth.py as a module."""
     spec = importlib.util.spec_from_file_location("csgkg_synth", REPO / "scripts" / "synth.py")
@@ -71,7 +51,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> DatasetRoot:
     return DatasetRoot(out)
 
 
-def test_synthetic_registry_gives_pyshacls_results(registry: DatasetRoot, cached_sparql_parsing) -> None:
+def test_synthetic_registry_gives_pyshacls_results(registry: DatasetRoot) -> None:
     fast = fast_validate(registry)
     slow = validate(load_dataset(registry))
     assert fast.results, "the registry has injected violations"
@@ -89,6 +69,32 @@ def test_every_injected_violation_is_found(registry: DatasetRoot) -> None:
 
 def test_real_dataset_gives_pyshacls_results(dataset, report) -> None:
     assert as_list(fast_validate(dataset.root)) == as_list(report)
+
+
+def sparql_examples() -> list[Path]:
+    """The examples expected to break a SPARQL-based rule (the rules whose queries pySHACL parses)."""
+    shapes = load_shapes(DatasetRoot(REPO))
+    names = {str(s).rsplit("/", 1)[-1] for s in shapes.subjects(SH.sparql, None)}
+    return [
+        path
+        for path in EXAMPLE_FILES
+        if any(f"shapes:{name} " in path.read_text(encoding="utf-8") for name in names)
+    ]
+
+
+@pytest.mark.parametrize("path", [None, *sparql_examples()], ids=lambda p: "dataset" if p is None else p.stem)
+def test_parsing_each_query_once_leaves_pyshacls_results_unchanged(
+    dataset, path: Path | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """csgkg.validation hands pySHACL each SPARQL constraint parsed once; pySHACL alone gives the same."""
+    import csgkg.validation as validation
+
+    def extra():
+        return [] if path is None else [parse_file(path, "contribution", dataset.root)]
+
+    once = validate(dataset, extra())
+    monkeypatch.setattr(validation, "PARSE_ONCE", False)
+    assert as_list(validate(dataset, extra())) == as_list(once)
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: f"{p.parent.name}-{p.stem}")
