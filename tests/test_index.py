@@ -177,3 +177,19 @@ def test_sync_drops_the_key_table_and_answers_stay_the_same(tmp_path: Path) -> N
     fast = check_files_fast(root, [path]).report
     plain = check_files(load_dataset(root), [path]).report
     assert [r.as_json() for r in fast.results] == [r.as_json() for r in plain.results]
+
+
+def test_copies_left_by_killed_checks_are_removed(built: DatasetRoot) -> None:
+    from csgkg.fastshacl.contribution import remove_abandoned_copies
+    from csgkg.store.index import index_dir
+
+    folder = index_dir(built)
+    dead = folder / ".check-999999999-abc"  # no such process
+    mine = folder / f".check-{os.getpid()}-abc"  # a check still running
+    for copy in (dead, mine):
+        copy.mkdir()
+        (copy / "CURRENT").write_text("x", encoding="utf-8")
+    remove_abandoned_copies(folder)
+    assert not dead.exists() and mine.exists()
+    mine.joinpath("CURRENT").unlink()
+    mine.rmdir()

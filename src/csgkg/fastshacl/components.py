@@ -31,7 +31,7 @@ from .model import ShapeSet, ShapeSpec, UnsupportedShapes, path_sparql
 from .nested import PythonEvaluator
 from .results import RawResult
 from .sparqlc import AnalysisCache, SparqlConstraint, joined_query, read_constraints, row_results
-from .targets import Classes, Focus, target_pattern
+from .targets import TYPE, Classes, Focus, target_pattern
 from .terms import sparql, to_oxigraph, to_rdflib
 
 LOGICAL = {
@@ -90,11 +90,37 @@ class Planner:
     def plan(self) -> list[Task]:
         """Every task for every shape with targets."""
         tasks: list[Task] = []
+        reached = self.reached_by_focus()
         for spec in sorted(self.shapes.targeted(), key=lambda s: str(s.node)):
+            if reached is not None and not reached(spec):
+                continue  # none of the few focus nodes is a target of this shape: nothing to check
             tasks.extend(self.plan_shape(spec, target_pattern(spec, self.focus, self.classes)))
         if self.cache is not None:
             self.cache.save()
         return tasks
+
+    def reached_by_focus(self) -> Callable[[ShapeSpec], bool] | None:
+        """For a few focus nodes (a contribution): a test of whether a shape targets any of them,
+        from their types read once; None when every node is a focus node."""
+        if not self.focus.restricted:
+            return None
+        nodes = set(self.focus.nodes or ())
+        query = f"SELECT DISTINCT ?type WHERE {{ {self.focus.values()} ?this {TYPE} ?type }}"
+        types = {row["type"] for row in self.select(query)}
+
+        def used(pattern: str) -> bool:
+            return bool(self.select(f"SELECT ?this WHERE {{ {self.focus.values()} {pattern} }} LIMIT 1"))
+
+        def reached(spec: ShapeSpec) -> bool:
+            if any(types.intersection(self.classes.subclasses(c)) for c in spec.target_classes):
+                return True
+            if nodes.intersection(spec.target_nodes):
+                return True
+            if any(used(f"?this {sparql(p)} ?_any .") for p in spec.target_subjects_of):
+                return True
+            return any(used(f"?_any {sparql(p)} ?this .") for p in spec.target_objects_of)
+
+        return reached
 
     def plan_shape(self, spec: ShapeSpec, target: str) -> list[Task]:
         """The tasks of one shape whose focus nodes are the solutions of ``target``."""

@@ -8,6 +8,7 @@ every file loaded into memory. The work runs in the same limited worker process.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -40,6 +41,26 @@ class StoreDataset:
         return self._graph
 
 
+def remove_abandoned_copies(folder: Path) -> None:
+    """Remove the checkpoint copies of checks whose process is gone (a check stopped by its time or
+    memory limit is killed before it can remove its own copy)."""
+    for copy in folder.glob(".check-*"):
+        pid = copy.name.split("-")[1]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _working_store(
     root: DatasetRoot,
 ) -> tuple[ox.Store, list[StoredFile] | FileTable, Path | None, KeyTable | None]:
@@ -48,7 +69,8 @@ def _working_store(
     opened = open_index_with_keys(root)
     if opened is not None:
         index, files, keys = opened
-        copy = Path(tempfile.mkdtemp(prefix=".check-", dir=index_dir(root)))
+        remove_abandoned_copies(index_dir(root))
+        copy = Path(tempfile.mkdtemp(prefix=f".check-{os.getpid()}-", dir=index_dir(root)))
         shutil.rmtree(copy)
         index.backup(str(copy))
         del index
