@@ -193,3 +193,50 @@ def test_copies_left_by_killed_checks_are_removed(built: DatasetRoot) -> None:
     assert not dead.exists() and mine.exists()
     mine.joinpath("CURRENT").unlink()
     mine.rmdir()
+
+
+# --- the names table (csgkg.store.names) --------------------------------------------------------------
+
+
+def test_the_names_table_resolves_every_name_as_the_graph_does(built: DatasetRoot) -> None:
+    """Every name of every member of every kind of parameter resolves to the same members, and a
+    misspelt one gets the same suggestions, through the table as through the rdflib graph."""
+    from csgkg.loader import load_dataset
+    from csgkg.sparql.resolve import KINDS, build_index, index_for, nearest
+    from csgkg.store.queries import index_graph
+
+    indexed = index_graph(built)
+    assert indexed is not None and indexed.names_table is not None
+    graph = load_dataset(built).graph()
+    checked = 0
+    for kind in {k.noun: k for k in KINDS.values()}.values():
+        plain = build_index(graph, kind)
+        table = index_for(indexed, kind)
+        assert table is not plain and type(table).__name__ == "TableIndex"
+        for tier in plain.tiers:
+            for key in tier:
+                assert table.lookup(key) == plain.lookup(key), (kind.noun, key)
+                checked += 1
+        for member in plain.names:
+            assert table.display(member) == plain.display(member)
+        for typo in ("scool", "shifting bondaries", "zzz"):
+            assert nearest(table, typo) == nearest(plain, typo)
+    assert checked > 200
+
+
+def test_a_parameter_names_the_same_member_with_or_without_the_index(
+    built: DatasetRoot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csgkg.errors import UsageError
+    from csgkg.queries import bind_parameters, get_query
+
+    stored = get_query("compare-interventions", built)
+    params = {"a": "Shifting Boundaries", "b": "mentors-in-violence-prevention"}
+    with_index = bind_parameters(stored, params, built)
+    with pytest.raises(UsageError) as on_index:
+        bind_parameters(stored, {"a": "shifting bondaries", "b": "x"}, built)
+    monkeypatch.setenv("CSGKG_INDEX", "0")
+    assert bind_parameters(stored, params, built) == with_index
+    with pytest.raises(UsageError) as plain:
+        bind_parameters(stored, {"a": "shifting bondaries", "b": "x"}, built)
+    assert str(on_index.value) == str(plain.value)

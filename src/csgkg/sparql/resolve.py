@@ -55,7 +55,7 @@ KINDS: dict[str, Kind] = {
 }
 
 # Exact names first (IRI, CURIE), then names (slug, label), then alternative labels.
-_NAME_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SKOS.notation)
+NAME_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SKOS.notation)
 
 
 def normalise(text: str) -> str:
@@ -118,7 +118,7 @@ def build_index(graph: Graph, kind: Kind) -> Index:
         index.add(0, curie(member), member)
         slug = str(member).rstrip("/").rsplit("/", 1)[-1]
         index.add(1, slug, member)
-        for prop in _NAME_PROPERTIES:
+        for prop in NAME_PROPERTIES:
             for name in graph.objects(member, prop):
                 index.add(1, str(name), member)
                 index.names.setdefault(member, str(name))
@@ -132,7 +132,11 @@ _CACHE: dict[tuple[int, str], tuple[Graph, Index]] = {}
 
 
 def index_for(graph: Graph, kind: Kind) -> Index:
-    """The (cached) index of ``kind`` over ``graph``."""
+    """The (cached) index of ``kind`` over ``graph``: for the build's index (csgkg.store.queries), the
+    one the build wrote (csgkg.store.names), when there is one."""
+    table = getattr(graph, "names_table", None)
+    if table is not None:
+        return table.index(kind)
     key = (id(graph), kind.noun)
     cached = _CACHE.get(key)
     if cached is None or cached[0] is not graph:

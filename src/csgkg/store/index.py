@@ -210,13 +210,15 @@ def open_index_with_keys(root: DatasetRoot, full: bool = False) -> tuple[ox.Stor
 
 
 def write_keys_for(root: DatasetRoot, store: ox.Store, manifest: Manifest) -> None:
-    """Write the key table of the dataset in ``store`` (before the index itself: the manifest, written
-    last, then names it)."""
+    """Write the key table and the names table of the dataset in ``store`` (before the index itself:
+    the manifest, written last, then holds their token)."""
     from ..fastshacl.engine import analysis_cache
     from ..fastshacl.keys import write_keys
     from ..loader import load_shapes
+    from .names import write_names
 
     manifest.keys = write_keys(index_dir(root), store, load_shapes(root), analysis_cache(root))
+    write_names(index_dir(root), store, manifest.keys)
 
 
 def dump_quads(source: ox.Store, root: DatasetRoot) -> Path:

@@ -15,13 +15,17 @@ from rdflib import Literal
 from ..fastshacl.rdfview import StoreGraph
 from ..fastshacl.terms import to_rdflib
 from ..root import DatasetRoot
-from .index import fresh_manifest, store_dir
+from .index import fresh_manifest, index_dir, store_dir
+from .names import NamesTable, open_names
 
-_OPEN: dict[str, IndexGraph] = {}
+_OPEN: dict[str, tuple[tuple, IndexGraph]] = {}
 
 
 class IndexGraph(StoreGraph):
-    """The index as an rdflib graph that runs SPARQL text on Oxigraph."""
+    """The index as an rdflib graph that runs SPARQL text on Oxigraph, with the names table the build
+    wrote beside it (used to resolve query parameters; None when there is none)."""
+
+    names_table: NamesTable | None = None
 
     def run(self, text: str) -> Any:
         """Run ``text`` (a checked, bound query) on the union of the index's graphs; return a
@@ -49,13 +53,18 @@ def index_graph(root: DatasetRoot) -> IndexGraph | None:
 
     if os.environ.get("CSGKG_INDEX", "").strip() in ("0", "false", "no"):
         return None
-    key = str(root.path)
-    if fresh_manifest(root) is None:
-        _OPEN.pop(key, None)
+    manifest = fresh_manifest(root)
+    if manifest is None:
+        _OPEN.pop(str(root.path), None)
         return None
-    if key not in _OPEN:
+    # A new build swaps in a new store and tables (with a new token): open them again.
+    key = (str(root.path), manifest.keys, manifest.quads)
+    opened = _OPEN.get(str(root.path))
+    if opened is None or opened[0] != key:
         try:
-            _OPEN[key] = IndexGraph(ox.Store.read_only(str(store_dir(root))))
+            graph = IndexGraph(ox.Store.read_only(str(store_dir(root))))
         except OSError:
             return None
-    return _OPEN[key]
+        graph.names_table = open_names(index_dir(root), manifest.keys)
+        _OPEN[str(root.path)] = (key, graph)
+    return _OPEN[str(root.path)][1]
