@@ -240,3 +240,35 @@ def test_a_parameter_names_the_same_member_with_or_without_the_index(
     with pytest.raises(UsageError) as plain:
         bind_parameters(stored, {"a": "shifting bondaries", "b": "x"}, built)
     assert str(on_index.value) == str(plain.value)
+
+
+def test_add_with_the_fast_engine_writes_what_pyshacl_accepts(tmp_path: Path, capsys) -> None:
+    """`csgkg add --engine fast` (the path large registries take) refuses and adds as pySHACL does."""
+    from csgkg.cli import main
+
+    contributions = EXAMPLES / "contributions"
+    fast_root = copy_root(tmp_path / "fast")
+    plain_root = copy_root(tmp_path / "plain")
+    assert build(fast_root).ok
+    invalid = contributions / "invalid" / "unknown-context.yaml"
+    before = _digest(fast_root.data_dir)
+    assert main(["--root", str(fast_root.path), "add", "--engine", "fast", str(invalid)]) == 1
+    assert "is not a known context" in capsys.readouterr().out
+    assert _digest(fast_root.data_dir) == before
+    valid = [str(p) for p in sorted((contributions / "valid").iterdir())]
+    assert main(["--root", str(fast_root.path), "add", "--engine", "fast", *valid]) == 0
+    assert main(["--root", str(plain_root.path), "add", "--engine", "pyshacl", *valid]) == 0
+    capsys.readouterr()
+    assert _digest(fast_root.data_dir) == _digest(plain_root.data_dir) != before
+    assert validate_root_conforms(fast_root)
+
+
+def _digest(folder: Path) -> dict[str, bytes]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
+
+
+def validate_root_conforms(root: DatasetRoot) -> bool:
+    from csgkg.validation import validate
+
+    return validate(load_dataset(root)).conforms

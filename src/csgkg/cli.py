@@ -42,25 +42,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate the dataset, or contributed files together with it."""
-    from .loader import load_dataset
     from .progress import validation_progress
     from .report import format_text
-    from .validation import choose_engine, validate_root
+    from .validation import validate_root
 
     root = _root(args)
     engine = getattr(args, "engine", "auto")
     if args.files:
-        from .contrib_cli import limits_from
+        from .contrib_cli import check_with_engine
 
-        paths = [Path(f) for f in args.files]
-        if choose_engine(root, engine) == "fast":
-            from .fastshacl.contribution import check_files_fast
-
-            report = check_files_fast(root, paths, limits_from(args)).report
-        else:
-            from .contribution.check import check_files
-
-            report = check_files(load_dataset(root), paths, limits_from(args)).report
+        report = check_with_engine(root, [Path(f) for f in args.files], args).report
     else:
         with validation_progress() as progress:
             report = validate_root(root, engine=engine, progress=progress)
@@ -97,15 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="*", metavar="FILE", help="Turtle, N-Triples or JSON-LD files")
     p.add_argument("--format", choices=("text", "json"), default="text", help="report format")
-    p.add_argument(
-        "--engine",
-        choices=("auto", "pyshacl", "fast"),
-        default="auto",
-        help="validation engine: pySHACL, or the fast engine (the same results, with SPARQL on Oxigraph); "
-        "auto (default) uses pySHACL for small datasets and the fast engine for large ones",
-    )
-    from .contrib_cli import add_limit_options
+    from .contrib_cli import add_engine_option, add_limit_options
 
+    add_engine_option(p)
     add_limit_options(p)
     p.set_defaults(handler=cmd_validate)
 

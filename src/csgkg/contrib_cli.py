@@ -5,6 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .contribution.check import CheckResult
+    from .root import DatasetRoot
 
 
 def add_limit_options(parser: argparse.ArgumentParser) -> None:
@@ -46,14 +51,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     """Validate contributed files and, only if they conform, write them into data/."""
     from .contribution.add import plan_files, write_all
-    from .contribution.check import check_files
-    from .loader import load_dataset
     from .namespaces import new_graph
     from .report import display_path, format_text
     from .root import find_root
 
-    dataset = load_dataset(find_root(args.root))
-    result = check_files(dataset, [Path(f) for f in args.files], limits_from(args))
+    root = find_root(args.root)
+    result = check_with_engine(root, [Path(f) for f in args.files], args)
     if not result.report.conforms:
         print(format_text(result.report))
         print("nothing was added: fix the violations above and run `csgkg add` again", file=sys.stderr)
@@ -61,12 +64,38 @@ def cmd_add(args: argparse.Namespace) -> int:
     merged = new_graph()
     for source in result.sources:
         merged += source.graph
-    written = write_all(plan_files(dataset.root, merged))
+    written = write_all(plan_files(root, merged))
     for path in written:
         print(f"added {display_path(str(path))}")
     if result.report.warnings:
         print(format_text(result.report))
     return 0
+
+
+def add_engine_option(parser: argparse.ArgumentParser) -> None:
+    """The --engine option of ``validate`` and ``add``."""
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "pyshacl", "fast"),
+        default="auto",
+        help="validation engine: pySHACL, or the fast engine (the same results, with SPARQL on Oxigraph); "
+        "auto (default) uses pySHACL for small datasets and the fast engine for large ones",
+    )
+
+
+def check_with_engine(root: DatasetRoot, paths: list[Path], args: argparse.Namespace) -> CheckResult:
+    """Check contributed files with the engine ``args`` asks for: pySHACL on the dataset read with
+    rdflib, or the fast engine on the build's index (csgkg.fastshacl.contribution)."""
+    from .validation import choose_engine
+
+    if choose_engine(root, getattr(args, "engine", "auto")) == "fast":
+        from .fastshacl.contribution import check_files_fast
+
+        return check_files_fast(root, paths, limits_from(args))
+    from .contribution.check import check_files
+    from .loader import load_dataset
+
+    return check_files(load_dataset(root), paths, limits_from(args))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,5 +110,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("add", help="validate files and add each new intervention to data/")
     p.add_argument("files", nargs="+", metavar="FILE", help="Turtle, N-Triples, JSON-LD or YAML form files")
+    add_engine_option(p)
     add_limit_options(p)
     p.set_defaults(handler=cmd_add)
