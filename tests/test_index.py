@@ -219,6 +219,9 @@ def test_the_names_table_resolves_every_name_as_the_graph_does(built: DatasetRoo
                 checked += 1
         for member in plain.names:
             assert table.display(member) == plain.display(member)
+            assert table.names[member] == plain.names[member]
+        assert sorted(table.names.values()) == sorted(plain.names.values())
+        assert set(table.names) == set(plain.names) and len(table.names) == len(plain.names)
         for typo in ("scool", "shifting bondaries", "zzz"):
             assert nearest(table, typo) == nearest(plain, typo)
     assert checked > 200

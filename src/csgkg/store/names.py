@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -119,13 +120,40 @@ def _kind(noun: str) -> Kind:
     return next(kind for kind in KINDS.values() if kind.noun == noun)
 
 
+class DisplayNames(Mapping[URIRef, str]):
+    """The display name of each member of a kind, read from the table (one query a lookup)."""
+
+    def __init__(self, db: sqlite3.Connection, noun: str) -> None:
+        self.db = db
+        self.noun = noun
+
+    def __getitem__(self, member: object) -> str:
+        row = self.db.execute(
+            "SELECT name FROM display WHERE kind = ? AND member = ?", (self.noun, str(member))
+        ).fetchone()
+        if row is None:
+            raise KeyError(member)
+        return row[0]
+
+    def __iter__(self) -> Iterator[URIRef]:
+        for (member,) in self.db.execute("SELECT member FROM display WHERE kind = ?", (self.noun,)):
+            yield URIRef(member)
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM display WHERE kind = ?", (self.noun,)).fetchone()[0]
+
+    def values(self) -> list[str]:  # type: ignore[override]
+        """Every display name (one query)."""
+        return [name for (name,) in self.db.execute("SELECT name FROM display WHERE kind = ?", (self.noun,))]
+
+
 class TableIndex(Index):
     """An :class:`~csgkg.sparql.resolve.Index` read from the table: lookups and display names one
     query each; every name (for suggesting the nearest ones) only when asked for."""
 
     def __init__(self, db: sqlite3.Connection, kind: Kind) -> None:
         self.kind = kind
-        self.names: dict[URIRef, str] = {}
+        self.names = DisplayNames(db, kind.noun)  # type: ignore[assignment]
         self.db = db
         self._tiers: tuple[dict[str, set[URIRef]], ...] | None = None
 
@@ -151,14 +179,6 @@ class TableIndex(Index):
             return set()
         first = min(tier for tier, _ in rows)
         return {URIRef(member) for tier, member in rows if tier == first}
-
-    def display(self, member: URIRef) -> str:
-        row = self.db.execute(
-            "SELECT name FROM display WHERE kind = ? AND member = ?", (self.kind.noun, str(member))
-        ).fetchone()
-        if row is not None:
-            self.names.setdefault(member, row[0])
-        return super().display(member)
 
 
 class NamesTable:
