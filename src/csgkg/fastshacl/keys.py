@@ -15,7 +15,6 @@ changes the class hierarchy (``rdfs:subClassOf``), which could give dataset node
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import uuid
 from collections.abc import Iterable
@@ -26,6 +25,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from ..store.tables import new_table_file, open_table_file
 from .model import ShapeSet
 from .rewrite import KeyJoin
 from .sparqlc import AnalysisCache, SparqlConstraint, read_constraints
@@ -70,15 +70,9 @@ def keyed_constraints(shapes: ShapeSet, cache: AnalysisCache | None) -> Iterable
 def write_keys(folder: Path, store: ox.Store, shapes_graph: Graph, cache: AnalysisCache | None) -> str:
     """Write ``folder/keys.sqlite`` for the dataset in ``store``; return its token (for the manifest)."""
     token = uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{KEYS_FILE}.{os.getpid()}.tmp"
-    tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(tmp)
-    try:
-        db.execute("CREATE TABLE meta (token TEXT)")
+    with new_table_file(folder / KEYS_FILE, token) as db:
         db.execute("CREATE TABLE covered (constraint_id TEXT PRIMARY KEY)")
         db.execute("CREATE TABLE keys (constraint_id TEXT, key TEXT, node TEXT)")
-        db.execute("INSERT INTO meta VALUES (?)", (token,))
         for constraint in keyed_constraints(ShapeSet(shapes_graph), cache):
             join = constraint.key_join
             assert join is not None
@@ -90,10 +84,6 @@ def write_keys(folder: Path, store: ox.Store, shapes_graph: Graph, cache: Analys
             db.executemany("INSERT INTO keys VALUES (?, ?, ?)", ((c, k, str(n)) for c, k, n in rows))
             db.execute("INSERT INTO covered VALUES (?)", (cid,))
         db.execute("CREATE INDEX by_key ON keys (constraint_id, key)")
-        db.commit()
-    finally:
-        db.close()
-    os.replace(tmp, folder / KEYS_FILE)
     if cache is not None:
         cache.save()
     return token
@@ -125,15 +115,5 @@ class KeyTable:
 
 def open_keys(folder: Path, token: str | None) -> KeyTable | None:
     """The key table in ``folder`` when it was written with the index whose manifest holds ``token``."""
-    path = folder / KEYS_FILE
-    if not token or not path.is_file():
-        return None
-    try:
-        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-        row = db.execute("SELECT token FROM meta").fetchone()
-    except sqlite3.Error:
-        return None
-    if row is None or row[0] != token:
-        db.close()
-        return None
-    return KeyTable(db)
+    db = open_table_file(folder / KEYS_FILE, token)
+    return None if db is None else KeyTable(db)

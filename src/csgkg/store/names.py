@@ -10,7 +10,6 @@ index it was written with (the token the manifest holds, as for the key table).
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -23,28 +22,24 @@ from rdflib.term import Node
 from ..fastshacl.terms import to_rdflib
 from ..locate import curie
 from ..sparql.resolve import KINDS, NAME_PROPERTIES, Index, Kind, normalise
+from .tables import new_table_file, open_table_file
 
 NAMES_FILE = "names.sqlite"
 
 
 def write_names(folder: Path, store: ox.Store, token: str) -> Path:
     """Write the name index of every kind of parameter, for the dataset in ``store``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{NAMES_FILE}.{os.getpid()}.tmp"
-    tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(tmp)
-    try:
-        db.execute("CREATE TABLE meta (token TEXT)")
+    path = folder / NAMES_FILE
+    with new_table_file(path, token) as db:
         db.execute("CREATE TABLE names (kind TEXT, tier INTEGER, key TEXT, member TEXT)")
         db.execute("CREATE TABLE display (kind TEXT, member TEXT, name TEXT)")
-        db.execute("INSERT INTO meta VALUES (?)", (token,))
         names = all_names(store)
         for noun in sorted({kind.noun for kind in KINDS.values()}):
             index = index_from_store(store, _kind(noun), names)
             rows = (
                 (noun, tier, key, str(member))
-                for tier, names in enumerate(index.tiers)
-                for key, members in names.items()
+                for tier, names_of_tier in enumerate(index.tiers)
+                for key, members in names_of_tier.items()
                 for member in members
             )
             db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", rows)
@@ -53,11 +48,6 @@ def write_names(folder: Path, store: ox.Store, token: str) -> Path:
             )
         db.execute("CREATE INDEX by_key ON names (kind, key)")
         db.execute("CREATE INDEX by_member ON display (kind, member)")
-        db.commit()
-    finally:
-        db.close()
-    path = folder / NAMES_FILE
-    os.replace(tmp, path)
     return path
 
 
@@ -197,15 +187,5 @@ class NamesTable:
 
 def open_names(folder: Path, token: str | None) -> NamesTable | None:
     """The names table in ``folder`` when it was written with the index whose manifest holds ``token``."""
-    path = folder / NAMES_FILE
-    if not token or not path.is_file():
-        return None
-    try:
-        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
-        row = db.execute("SELECT token FROM meta").fetchone()
-    except sqlite3.Error:
-        return None
-    if row is None or row[0] != token:
-        db.close()
-        return None
-    return NamesTable(db)
+    db = open_table_file(folder / NAMES_FILE, token)
+    return None if db is None else NamesTable(db)
