@@ -215,15 +215,23 @@ def _parse(text: str) -> CompValue | None:
         return None
 
 
-def optimise(text: str) -> str | None:
-    """A faster text for a flat SPARQL constraint query, with the same answers (None: unchanged)."""
+def _flat_bgp(text: str) -> tuple[_Group, list] | None:
+    """The group and the triple patterns of a flat query whose pattern is one basic graph pattern
+    (with filters); None for any other query."""
     group = _Group(text)
     if not group.flat or group.open < 0:
         return None
     algebra = _parse(text)
     triples = _bgp(algebra) if algebra is not None else None
-    if not triples:
+    return (group, triples) if triples else None
+
+
+def optimise(text: str) -> str | None:
+    """A faster text for a flat SPARQL constraint query, with the same answers (None: unchanged)."""
+    flat = _flat_bgp(text)
+    if flat is None:
         return None
+    group, triples = flat
     head = text[: group.open]
     prologue = text[: _prologue_end(text)]
     bound = _vars(triples) | {Variable("this")}
@@ -301,13 +309,10 @@ class KeyJoin:
 def key_join(text: str) -> KeyJoin | None:
     """The key join of a flat query whose pattern splits into two parts, linked only by a FILTER
     conjunct ``f(?a) = g(?b)`` and a conjunct ``?x != ?y`` between nodes of the two parts."""
-    group = _Group(text)
-    if not group.flat or group.open < 0:
+    flat = _flat_bgp(text)
+    if flat is None:
         return None
-    algebra = _parse(text)
-    triples = _bgp(algebra) if algebra is not None else None
-    if not triples:
-        return None
+    group, triples = flat
     parts = _components(triples)
     if len(parts) != 2:
         return None

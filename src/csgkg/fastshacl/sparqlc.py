@@ -170,12 +170,14 @@ _UNSAFE_NODES = {
 _EXISTS_PARTS_OK = {"BGP", "Join", "Filter"}
 
 
-def _variables(node: Any) -> set[Variable]:
-    """Every variable mentioned in an algebra or expression tree."""
+def _variables(node: Any, skip: Any = None) -> set[Variable]:
+    """Every variable mentioned in an algebra or expression tree (outside the subtree ``skip``)."""
     found: set[Variable] = set()
     stack = [node]
     while stack:
         item = stack.pop()
+        if skip is not None and item is skip:
+            continue
         if isinstance(item, Variable):
             found.add(item)
         elif isinstance(item, CompValue):
@@ -270,19 +272,7 @@ def join_safe(algebra: CompValue) -> bool:
 
 def _outer_overlap(root: Any, subtree: CompValue) -> set[Variable]:
     """Variables of ``subtree`` that also occur somewhere outside it."""
-    outside: set[Variable] = set()
-    stack = [root]
-    while stack:
-        item = stack.pop()
-        if item is subtree:
-            continue
-        if isinstance(item, Variable):
-            outside.add(item)
-        elif isinstance(item, CompValue):
-            stack.extend(v for k, v in item.items() if k != "_vars")
-        elif isinstance(item, list | tuple | set):
-            stack.extend(item)
-    return outside & _variables(subtree)
+    return _variables(root, skip=subtree) & _variables(subtree)
 
 
 # --- the joined query ----------------------------------------------------------------------------------
