@@ -90,37 +90,62 @@ class Planner:
     def plan(self) -> list[Task]:
         """Every task for every shape with targets."""
         tasks: list[Task] = []
-        reached = self.reached_by_focus()
+        targets_of = self.focus_targets()
         for spec in sorted(self.shapes.targeted(), key=lambda s: str(s.node)):
-            if reached is not None and not reached(spec):
-                continue  # none of the few focus nodes is a target of this shape: nothing to check
-            tasks.extend(self.plan_shape(spec, target_pattern(spec, self.focus, self.classes)))
+            if targets_of is None:
+                target = target_pattern(spec, self.focus, self.classes)
+            else:
+                nodes = targets_of(spec)
+                if not nodes:
+                    continue  # none of the few focus nodes is a target of this shape: nothing to check
+                target = f"VALUES ?this {{ {' '.join(sparql(n) for n in sorted(nodes))} }}"
+            tasks.extend(self.plan_shape(spec, target))
         if self.cache is not None:
             self.cache.save()
         return tasks
 
-    def reached_by_focus(self) -> Callable[[ShapeSpec], bool] | None:
-        """For a few focus nodes (a contribution): a test of whether a shape targets any of them,
-        from their types read once; None when every node is a focus node."""
+    def focus_targets(self) -> Callable[[ShapeSpec], set[Node]] | None:
+        """For a few focus nodes (a contribution): the focus nodes each shape targets, found from
+        their types and the properties they are subject or object of (at most three queries), so
+        that each check starts from a short VALUES list; None when every node is a focus node."""
         if not self.focus.restricted:
             return None
         nodes = set(self.focus.nodes or ())
-        query = f"SELECT DISTINCT ?type WHERE {{ {self.focus.values()} ?this {TYPE} ?type }}"
-        types = {row["type"] for row in self.select(query)}
+        values = self.focus.values()
+        types: dict[Node, set[Node]] = {}
+        for row in self.select(f"SELECT DISTINCT ?this ?type WHERE {{ {values} ?this {TYPE} ?type }}"):
+            types.setdefault(row["type"], set()).add(row["this"])
+        specs = self.shapes.targeted()
+        subjects = self._focus_uses(
+            values, "?this ?p ?_any", {p for x in specs for p in x.target_subjects_of}
+        )
+        objects = self._focus_uses(values, "?_any ?p ?this", {p for x in specs for p in x.target_objects_of})
 
-        def used(pattern: str) -> bool:
-            return bool(self.select(f"SELECT ?this WHERE {{ {self.focus.values()} {pattern} }} LIMIT 1"))
+        def targets(spec: ShapeSpec) -> set[Node]:
+            found = nodes.intersection(spec.target_nodes)
+            for cls in spec.target_classes:
+                for sub in self.classes.subclasses(cls):
+                    found |= types.get(sub, set())
+            for prop in spec.target_subjects_of:
+                found |= subjects.get(prop, set())
+            for prop in spec.target_objects_of:
+                found |= objects.get(prop, set())
+            return found
 
-        def reached(spec: ShapeSpec) -> bool:
-            if any(types.intersection(self.classes.subclasses(c)) for c in spec.target_classes):
-                return True
-            if nodes.intersection(spec.target_nodes):
-                return True
-            if any(used(f"?this {sparql(p)} ?_any .") for p in spec.target_subjects_of):
-                return True
-            return any(used(f"?_any {sparql(p)} ?this .") for p in spec.target_objects_of)
+        return targets
 
-        return reached
+    def _focus_uses(self, values: str, pattern: str, props: set[Node]) -> dict[Node, set[Node]]:
+        """For each of ``props``: the focus nodes that match ``pattern`` with ``?p`` bound to it."""
+        found: dict[Node, set[Node]] = {}
+        if not props:
+            return found
+        query = (
+            f"SELECT ?this ?p WHERE {{ {values} VALUES ?p {{ {' '.join(sparql(p) for p in sorted(props))} }} "
+            f"FILTER EXISTS {{ {pattern} }} }}"
+        )
+        for row in self.select(query):
+            found.setdefault(row["p"], set()).add(row["this"])
+        return found
 
     def plan_shape(self, spec: ShapeSpec, target: str) -> list[Task]:
         """The tasks of one shape whose focus nodes are the solutions of ``target``."""
