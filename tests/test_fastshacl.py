@@ -105,6 +105,33 @@ def test_example_gives_pyshacls_results(dataset, path: Path) -> None:
     assert as_list(fast) == as_list(slow)
 
 
+def test_contribution_targets_of_every_kind_give_pyshacls_results(tmp_path: Path) -> None:
+    """A contribution is checked from the focus nodes each shape targets; the repository's shapes use
+    class targets and sh:targetSubjectsOf only, so shapes with sh:targetObjectsOf and sh:targetNode are
+    added here. Both fire on the contribution, and both engines agree result by result."""
+    root = copy_root(tmp_path / "root")
+    (root.shapes_dir / "zz-targets.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix csg: <https://w3id.org/csgkg/ontology/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<https://w3id.org/csgkg/shapes/Test-role-definition-long> a sh:PropertyShape ;\n"
+        "    sh:targetObjectsOf csg:deliveredBy ; sh:path skos:definition ; sh:minLength 100000 ;\n"
+        '    sh:message "test: a delivery role needs a very long definition"@en .\n'
+        "<https://w3id.org/csgkg/shapes/Test-example-note> a sh:PropertyShape ;\n"
+        "    sh:targetNode <https://w3id.org/csgkg/id/intervention/example-programme-complete> ;\n"
+        "    sh:path skos:scopeNote ; sh:minCount 1 ;\n"
+        '    sh:message "test: this intervention needs a scope note"@en .\n',
+        encoding="utf-8",
+    )
+    dataset = load_dataset(root)
+    contribution = EXAMPLES / "valid" / "Programme-complete.ttl"
+    fast = fast_validate(root, [parse_file(contribution, "contribution", root)])
+    slow = validate(dataset, [parse_file(contribution, "contribution", root)])
+    assert as_list(fast) == as_list(slow)
+    fired = {r.constraint for r in slow.results}
+    assert {"shapes:Test-role-definition-long", "shapes:Test-example-note"} <= fired
+
+
 def test_engine_choice(tmp_path: Path) -> None:
     root = copy_root(tmp_path / "root")
     assert validate_root(root, engine="fast").results == validate_root(root, engine="pyshacl").results
