@@ -28,9 +28,11 @@ is printed and every figure is written as JSON.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -60,9 +62,15 @@ def run(command: list[str], env: dict | None = None, timeout: float | None = Non
     with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
         full = ["/usr/bin/time", "-f", "%e %M", "-o", stats.name, *command] if timer else command
         start = time.perf_counter()
+        # A session of its own, so that a stopped run takes its whole process group with it: killing
+        # /usr/bin/time alone would leave the measured command running and slowing what comes next.
+        process = subprocess.Popen(
+            full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
+        )
         try:
-            done = subprocess.run(full, capture_output=True, text=True, env=env, timeout=timeout, check=False)
+            stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            stop_group(process)
             return {"seconds": None, "timeout": timeout, "code": None, "stdout": "", "peak_mb": None}
         wall = time.perf_counter() - start
         peak = None
@@ -74,11 +82,18 @@ def run(command: list[str], env: dict | None = None, timeout: float | None = Non
                 peak = None
     return {
         "seconds": wall,
-        "code": done.returncode,
-        "stdout": done.stdout,
-        "stderr": done.stderr,
+        "code": process.returncode,
+        "stdout": stdout,
+        "stderr": stderr,
         "peak_mb": peak,
     }
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Kill ``process`` and every process of its group, and wait for it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
 
 
 def measure(command: list[str], runs: int, env: dict | None = None, timeout: float | None = None) -> dict:
