@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -46,3 +49,12 @@ def copy_root(target: Path) -> DatasetRoot:
 def tmp_root(tmp_path: Path) -> DatasetRoot:
     """A private copy of the dataset root that a test may build into or change."""
     return copy_root(tmp_path / "root")
+
+
+def load_synth() -> ModuleType:
+    """scripts/synth.py as a module."""
+    spec = importlib.util.spec_from_file_location("csgkg_synth", REPO / "scripts" / "synth.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["csgkg_synth"] = module
+    spec.loader.exec_module(module)
+    return module

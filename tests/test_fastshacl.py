@@ -7,16 +7,14 @@ by scripts/bench.py.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import SH
 
-from conftest import EXAMPLES, REPO, copy_root
+from conftest import EXAMPLES, REPO, copy_root, load_synth
 from csgkg.fastshacl.engine import validate_root as fast_validate
 from csgkg.fastshacl.model import ShapeSet, UnsupportedShapes
 from csgkg.fastshacl.rewrite import key_join, optimise
@@ -31,15 +29,6 @@ EXAMPLE_FILES = sorted((EXAMPLES / "invalid").glob("*.ttl")) + sorted((EXAMPLES 
 def as_list(report) -> list[dict]:
     """The results as JSON dicts, in the report's order (file, line, node, severity, path, rule)."""
     return [result.as_json() for result in report.results]
-
-
-def load_synth():
-    """scripts/synth.py as a module."""
-    spec = importlib.util.spec_from_file_location("csgkg_synth", REPO / "scripts" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["csgkg_synth"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
 
-from conftest import EXAMPLES, copy_root
+from conftest import EXAMPLES, copy_root, load_synth
 from csgkg.build import build
 from csgkg.contribution.check import check_files
 from csgkg.fastshacl.contribution import check_files_fast
@@ -17,7 +19,14 @@ from csgkg.loader import load_dataset
 from csgkg.queries import list_queries, run_example
 from csgkg.root import DatasetRoot
 from csgkg.sparql.engine import dataset_graph
-from csgkg.store.index import fresh_manifest, open_index, open_index_with_keys, store_dir, sync_index
+from csgkg.store.index import (
+    fresh_manifest,
+    open_index,
+    open_index_with_keys,
+    store_dir,
+    sync_index,
+    union_store_dir,
+)
 from csgkg.store.queries import IndexGraph
 
 
@@ -50,6 +59,7 @@ def test_queries_use_the_index_and_answer_the_same(
     built: DatasetRoot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert isinstance(dataset_graph(built), IndexGraph)
+    assert not dataset_graph(built).graphs  # the union store, not the graph per file
     indexed = {s.name: Counter(map(_row, run_example(s, built).records())) for s in list_queries(built)}
     monkeypatch.setenv("CSGKG_INDEX", "0")
     assert not isinstance(dataset_graph(built), IndexGraph)
@@ -177,6 +187,61 @@ def test_sync_drops_the_key_table_and_answers_stay_the_same(tmp_path: Path) -> N
     fast = check_files_fast(root, [path]).report
     plain = check_files(load_dataset(root), [path]).report
     assert [r.as_json() for r in fast.results] == [r.as_json() for r in plain.results]
+
+
+def test_the_union_store_holds_each_triple_of_the_files_once(built: DatasetRoot) -> None:
+    import pyoxigraph as ox
+
+    from csgkg.fastshacl.terms import to_rdflib
+
+    union = ox.Store.read_only(str(union_store_dir(built)))
+    assert not list(union.named_graphs())
+    stored = Graph()
+    for quad in union:
+        stored.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    assert len(stored) == len(union)
+    assert isomorphic(stored, load_dataset(built).graph())  # the same triples, blank nodes aside
+
+
+def test_sync_drops_the_union_store_and_queries_read_the_graphs(tmp_path: Path) -> None:
+    root = copy_root(tmp_path / "root")
+    assert build(root).ok
+    data = sorted((root.data_dir / "interventions").glob("*.ttl"))[0]
+    text = data.read_text(encoding="utf-8")
+    label = text.split('rdfs:label "', 1)[1].split('"', 1)[0]
+    data.write_text(
+        text.replace(f'rdfs:label "{label}"', f'rdfs:label "{label} (renamed)"'), encoding="utf-8"
+    )
+    synced = sync_index(root)
+    assert synced is not None
+    del synced
+    assert not union_store_dir(root).exists()
+    graph = dataset_graph(root)
+    assert isinstance(graph, IndexGraph) and graph.graphs
+    answer = run_example(next(s for s in list_queries(root) if s.name == "intervention-summary"), root)
+    names = {str(r["interventionLabel"]) for r in answer.records()}
+    assert f"{label} (renamed)" in names and label not in names
+
+
+def test_a_large_build_writes_the_union_store_from_its_ntriples(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above LARGE_FILES data files the build stays in Oxigraph and loads the union store from
+    dist/csgkg.nt; the stored queries answer there as they do on the files."""
+    import csgkg.build
+
+    synth = load_synth()
+    synth.synthesise(30, 11, tmp_path / "root", 0.0)
+    root = DatasetRoot(tmp_path / "root")
+    monkeypatch.setattr(csgkg.build, "LARGE_FILES", 10)
+    result = build(root)
+    assert result.ok and any("OWL 2 RL inference skipped" in n for n in result.notes)
+    assert union_store_dir(root).is_dir()
+    assert not dataset_graph(root).graphs
+    indexed = {s.name: Counter(map(_row, run_example(s, root).records())) for s in list_queries(root)}
+    monkeypatch.setenv("CSGKG_INDEX", "0")
+    plain = {s.name: Counter(map(_row, run_example(s, root).records())) for s in list_queries(root)}
+    assert indexed == plain
 
 
 def test_copies_left_by_killed_checks_are_removed(built: DatasetRoot) -> None:

@@ -104,7 +104,7 @@ def build_large(root: DatasetRoot, reporter: Any = None) -> LargeBuild:
     write_keys_for(root, store, manifest)
     quads = dump_quads(store, root)
     del store, files  # the bulk load needs the memory the in-memory store holds
-    result.written.append(write_index(root, quads, manifest))
+    result.written.append(write_index(root, quads, manifest, union=dist / "csgkg.nt"))
     return result
 
 

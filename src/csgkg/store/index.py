@@ -34,6 +34,7 @@ from .loading import FileTable, dataset_files, iri_of, load_file, relative_path,
 MANIFEST_VERSION = 2
 INDEX_DIR = Path("build") / "index"
 STORE_DIR = "store"
+UNION_STORE_DIR = "union"
 MANIFEST = "store.json"
 # Above this share of changed files, a full rebuild is quicker than replacing graphs one by one.
 REBUILD_SHARE = 0.05
@@ -49,6 +50,13 @@ def index_dir(root: DatasetRoot) -> Path:
 def store_dir(root: DatasetRoot) -> Path:
     """``build/index/store/``: the on-disk store."""
     return index_dir(root) / STORE_DIR
+
+
+def union_store_dir(root: DatasetRoot) -> Path:
+    """``build/index/union/``: the union of the files, each triple once, in the default graph of a
+    store of its own. Stored queries read it: Oxigraph answers them about four times faster there
+    than on the union of a graph per file (``use_default_graph_as_union``)."""
+    return index_dir(root) / UNION_STORE_DIR
 
 
 def manifest_path(root: DatasetRoot) -> Path:
@@ -104,6 +112,7 @@ class Manifest:
     quads: int = 0
     files: dict[str, list[int]] | None = None  # every file -> [mtime_ns, size] (read on demand)
     keys: str | None = None  # the token of the key table written with the store (fastshacl.keys)
+    union: bool = False  # whether build/index/union/ holds the union of this store's graphs
 
     @classmethod
     def read(cls, root: DatasetRoot, with_files: bool = False) -> Manifest | None:
@@ -114,6 +123,7 @@ class Manifest:
                 return None
             manifest = cls(data["schema"], data["folders"], data["data_files"], data.get("quads", 0))
             manifest.keys = data.get("keys")
+            manifest.union = bool(data.get("union", False))
             if with_files:
                 manifest.files = json.loads(files_path(root).read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError):
@@ -131,6 +141,7 @@ class Manifest:
             "data_files": self.data_files,
             "quads": self.quads,
             "keys": self.keys,
+            "union": self.union,
         }
         _write_json(manifest_path(root), data)
 
@@ -230,33 +241,64 @@ def dump_quads(source: ox.Store, root: DatasetRoot) -> Path:
     return Path(name)
 
 
-def write_index(root: DatasetRoot, quads: Path | ox.Store, manifest: Manifest) -> Path:
+def dump_union(source: ox.Store, root: DatasetRoot) -> Path:
+    """Write the union of ``source``'s graphs as N-Triples into a temporary file (a triple stated in
+    two files may come out twice: loading it into a store keeps it once)."""
+    index_dir(root).mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".union-", suffix=".nt", dir=index_dir(root))
+    answer = source.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    with os.fdopen(fd, "wb") as handle:
+        answer.serialize(handle, format=ox.RdfFormat.N_TRIPLES)
+    return Path(name)
+
+
+def write_index(
+    root: DatasetRoot, quads: Path | ox.Store, manifest: Manifest, union: Path | None = None
+) -> Path:
     """Write the index from an N-Quads dump (see :func:`dump_quads`, removed afterwards) or a store:
     bulk-loaded into a new on-disk store beside the old one, then swapped in, so that readers never
-    see half an index. Dumping first lets the caller free the in-memory store before the bulk load."""
+    see half an index. Dumping first lets the caller free the in-memory store before the bulk load.
+
+    ``union`` is the union of the files as N-Triples (``dist/csgkg.nt``, kept), loaded into the
+    union store (:func:`union_store_dir`); without it, the union is dumped from ``quads`` (a store).
+    """
+    dumped = None
     if isinstance(quads, ox.Store):
+        if union is None:
+            union = dumped = dump_union(quads, root)
         quads = dump_quads(quads, root)
     dist = index_dir(root)
     dist.mkdir(parents=True, exist_ok=True)
-    target = store_dir(root)
     fresh = Path(tempfile.mkdtemp(prefix=".store-new-", dir=dist))
     try:
-        store = ox.Store(str(fresh))
+        store = ox.Store(str(fresh / STORE_DIR))
         store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
         store.flush()
         manifest.quads = len(store)
         del store
+        if union is not None:
+            store = ox.Store(str(fresh / UNION_STORE_DIR))
+            store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES)
+            store.flush()
+            del store
+            manifest.union = True
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     finally:
         quads.unlink(missing_ok=True)
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=".store-old-", dir=dist))
-        os.replace(target, old / STORE_DIR)
-    os.replace(fresh, target)
+        if dumped is not None:
+            dumped.unlink(missing_ok=True)
+    old = Path(tempfile.mkdtemp(prefix=".store-old-", dir=dist))
+    for name in (STORE_DIR, UNION_STORE_DIR):
+        if (dist / name).exists():
+            os.replace(dist / name, old / name)
+        if (fresh / name).exists():
+            os.replace(fresh / name, dist / name)
     manifest.write(root)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return target
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(fresh, ignore_errors=True)
+    return store_dir(root)
 
 
 def sync_index(root: DatasetRoot, progress: Progress | None = None) -> tuple[ox.Store, FileTable] | None:
@@ -277,6 +319,8 @@ def sync_index(root: DatasetRoot, progress: Progress | None = None) -> tuple[ox.
     except OSError:
         return None
     if changed or removed:
+        # The union store would no longer match: queries read the graphs until the next build.
+        shutil.rmtree(union_store_dir(root), ignore_errors=True)
         for rel in removed:
             store.remove_graph(ox.NamedNode(iri_of(rel)))
         for rel in changed:

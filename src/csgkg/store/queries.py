@@ -1,4 +1,5 @@
-"""Stored queries on the persistent index: Oxigraph runs the bound query text.
+"""Stored queries on the persistent index: Oxigraph runs the bound query text, on the union store
+(every triple once, in its default graph) when the build wrote one, else on the union of the graphs.
 
 :func:`index_graph` gives the index as an rdflib Graph (a read-only view, so that parameter
 resolution works unchanged) that also runs query text on Oxigraph (:meth:`IndexGraph.run`); the
@@ -15,7 +16,7 @@ from rdflib import Literal
 from ..fastshacl.rdfview import StoreGraph
 from ..fastshacl.terms import to_rdflib
 from ..root import DatasetRoot
-from .index import fresh_manifest, index_dir, store_dir
+from .index import fresh_manifest, index_dir, store_dir, union_store_dir
 from .names import NamesTable, open_names
 
 _OPEN: dict[str, tuple[tuple, IndexGraph]] = {}
@@ -26,13 +27,14 @@ class IndexGraph(StoreGraph):
     wrote beside it (used to resolve query parameters; None when there is none)."""
 
     names_table: NamesTable | None = None
+    graphs: bool = True  # the store holds a graph per file (else the union store: one default graph)
 
     def run(self, text: str) -> Any:
-        """Run ``text`` (a checked, bound query) on the union of the index's graphs; return a
+        """Run ``text`` (a checked, bound query) on the union of the index's files; return a
         :class:`csgkg.sparql.engine.Result`."""
         from ..sparql.engine import Result
 
-        answer = self._ox.query(text, use_default_graph_as_union=True)
+        answer = self._ox.query(text, use_default_graph_as_union=self.graphs)
         if isinstance(answer, ox.QueryBoolean):
             return Result(["ask"], [(Literal(bool(answer)),)])
         if isinstance(answer, ox.QueryTriples):
@@ -58,13 +60,15 @@ def index_graph(root: DatasetRoot) -> IndexGraph | None:
         _OPEN.pop(str(root.path), None)
         return None
     # A new build swaps in a new store and tables (with a new token): open them again.
-    key = (str(root.path), manifest.keys, manifest.quads)
+    key = (str(root.path), manifest.keys, manifest.quads, manifest.union)
     opened = _OPEN.get(str(root.path))
     if opened is None or opened[0] != key:
+        union = manifest.union and union_store_dir(root).is_dir()
         try:
-            graph = IndexGraph(ox.Store.read_only(str(store_dir(root))))
+            graph = IndexGraph(ox.Store.read_only(str(union_store_dir(root) if union else store_dir(root))))
         except OSError:
             return None
+        graph.graphs = not union
         graph.names_table = open_names(index_dir(root), manifest.keys)
         _OPEN[str(root.path)] = (key, graph)
     return _OPEN[str(root.path)][1]
