@@ -192,13 +192,13 @@ def test_sync_drops_the_key_table_and_answers_stay_the_same(tmp_path: Path) -> N
 def test_the_union_store_holds_each_triple_of_the_files_once(built: DatasetRoot) -> None:
     import pyoxigraph as ox
 
-    from csgkg.fastshacl.terms import to_rdflib
+    from csgkg.fastshacl.terms import to_triple
 
     union = ox.Store.read_only(str(union_store_dir(built)))
     assert not list(union.named_graphs())
     stored = Graph()
     for quad in union:
-        stored.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        stored.add(to_triple(quad))
     assert len(stored) == len(union)
     assert isomorphic(stored, load_dataset(built).graph())  # the same triples, blank nodes aside
 

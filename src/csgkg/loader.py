@@ -227,7 +227,7 @@ def load_shapes(root: DatasetRoot) -> Graph:
     """
     import pyoxigraph as ox
 
-    from .fastshacl.terms import to_rdflib
+    from .fastshacl.terms import to_triple
 
     shapes = new_graph()
     for path in root.shape_files():
@@ -238,5 +238,5 @@ def load_shapes(root: DatasetRoot) -> Graph:
             shapes += parse_file(path, "shapes", root).graph
             continue
         for quad in quads:
-            shapes.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+            shapes.add(to_triple(quad))
     return shapes

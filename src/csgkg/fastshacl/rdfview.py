@@ -16,7 +16,7 @@ from rdflib.store import Store
 from rdflib.term import Node
 
 from ..namespaces import bind_prefixes
-from .terms import to_oxigraph, to_rdflib
+from .terms import to_oxigraph, to_rdflib, to_triple
 
 
 class OxigraphView(Store):
@@ -39,7 +39,7 @@ class OxigraphView(Store):
             return
         seen: set[tuple] = set()
         for quad in self.ox.quads_for_pattern(*pattern, None):
-            triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+            triple = to_triple(quad)
             if triple not in seen:
                 seen.add(triple)
                 yield triple, iter(())

@@ -32,6 +32,11 @@ def to_rdflib(term: object) -> Node | None:
     raise TypeError(f"unsupported RDF term {term!r}")
 
 
+def to_triple(quad: object) -> tuple[Node, Node, Node]:
+    """The rdflib triple of a pyoxigraph quad or triple (its graph, if any, left out)."""
+    return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))  # type: ignore[attr-defined,return-value]
+
+
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """The pyoxigraph term for an rdflib term."""
     if isinstance(term, URIRef):

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import Literal
 
 from ..fastshacl.rdfview import StoreGraph
-from ..fastshacl.terms import to_rdflib
+from ..fastshacl.terms import to_rdflib, to_triple
 from ..root import DatasetRoot
 from .index import fresh_manifest, index_dir, store_dir, union_store_dir
 from .names import NamesTable, open_names
@@ -38,7 +38,7 @@ class IndexGraph(StoreGraph):
         if isinstance(answer, ox.QueryBoolean):
             return Result(["ask"], [(Literal(bool(answer)),)])
         if isinstance(answer, ox.QueryTriples):
-            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer]
+            triples = [to_triple(t) for t in answer]
             triples.sort(key=lambda t: tuple(str(x) for x in t))
             return Result(["subject", "predicate", "object"], triples)
         columns = [v.value for v in answer.variables]
