@@ -113,3 +113,26 @@ def test_release_files_are_readable_by_everyone(tmp_root) -> None:
     build(tmp_root)
     for name in FILES:
         assert (tmp_root.dist_dir / name).stat().st_mode & 0o044 == 0o044, name
+
+
+def test_a_large_build_writes_the_dataset_graph_in_every_format(tmp_path: Path, monkeypatch) -> None:
+    """Above LARGE_FILES data files the formats are streamed through Oxigraph's serializers: each
+    still holds exactly the graph of the files, and Turtle declares its prefixes in sorted order."""
+    import csgkg.build
+    from conftest import load_synth
+    from csgkg.loader import load_dataset
+    from csgkg.root import DatasetRoot
+
+    load_synth().synthesise(20, 5, tmp_path / "root", 0.0)
+    root = DatasetRoot(tmp_path / "root")
+    monkeypatch.setattr(csgkg.build, "LARGE_FILES", 10)
+    result = build(root)
+    assert result.ok and any("inference skipped" in note for note in result.notes)
+    expected = load_dataset(root).graph()
+    for name, fmt in (("csgkg.ttl", "turtle"), ("csgkg.nt", "nt"), ("csgkg.jsonld", "json-ld")):
+        written = Graph().parse(root.dist_dir / name, format=fmt)
+        assert isomorphic(written, expected), f"{name}:\n" + describe_difference(written, expected)
+    lines = (root.dist_dir / "csgkg.ttl").read_text(encoding="utf-8").splitlines()
+    prefixes = [line for line in lines if line.startswith("@prefix ")]
+    assert prefixes == sorted(prefixes) and lines[: len(prefixes)] == prefixes
+    assert lines[len(prefixes)] == "" and lines[len(prefixes) + 1].strip()

@@ -66,7 +66,7 @@ def build_large(root: DatasetRoot, reporter: Any = None) -> LargeBuild:
     """Validate the dataset of ``root`` with the fast engine and, if it conforms, write ``dist/``."""
     from ..fastshacl.engine import validate_store
     from ..loader import load_shapes
-    from .export import write_jsonld, write_ntriples, write_turtle
+    from .export import write_ntriples, write_turtle_and_jsonld
 
     shapes = load_shapes(root)
     store, files = memory_store(root, reporter)
@@ -82,10 +82,8 @@ def build_large(root: DatasetRoot, reporter: Any = None) -> LargeBuild:
     result.written.append(dist / "csgkg.nt")
     if reporter is not None:
         reporter.task("writing csgkg.ttl, csgkg.jsonld", total=None)
-    write_turtle(dist / "csgkg.nt", dist / "csgkg.ttl")
-    result.written.append(dist / "csgkg.ttl")
-    write_jsonld(dist / "csgkg.nt", dist / "csgkg.jsonld")
-    result.written.append(dist / "csgkg.jsonld")
+    write_turtle_and_jsonld(dist / "csgkg.nt", dist / "csgkg.ttl", dist / "csgkg.jsonld")
+    result.written += [dist / "csgkg.ttl", dist / "csgkg.jsonld"]
     shutil.copyfile(root.context_file, dist / "context.jsonld")
     result.written.append(dist / "context.jsonld")
     (dist / INFERRED).unlink(missing_ok=True)
