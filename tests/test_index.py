@@ -340,3 +340,22 @@ def validate_root_conforms(root: DatasetRoot) -> bool:
     from csgkg.validation import validate
 
     return validate(load_dataset(root)).conforms
+
+
+def test_file_uri_is_the_resolved_file_uri(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The base IRI the store gives a file equals ``path.resolve().as_uri()``, for odd names, a
+    symlinked folder, a symlinked file and a relative path."""
+    from csgkg.store.loading import file_uri
+
+    real = tmp_path / "real folder"
+    real.mkdir()
+    (tmp_path / "linked").symlink_to(real)
+    names = ["plain.ttl", "with space.ttl", "ünïcode.ttl", "per%cent#hash.ttl"]
+    for name in names:
+        (real / name).write_text("", encoding="utf-8")
+    (real / "link.ttl").symlink_to(tmp_path / "real folder" / "plain.ttl")
+    monkeypatch.chdir(tmp_path)
+    paths = [real / n for n in names] + [tmp_path / "linked" / n for n in names]
+    paths += [real / "link.ttl", Path("real folder") / "plain.ttl"]
+    for path in paths:
+        assert file_uri(path) == path.resolve().as_uri(), path

@@ -9,11 +9,13 @@ count use ``DISTINCT``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, quote_from_bytes, unquote
 
 import pyoxigraph as ox
 
@@ -117,10 +119,25 @@ class FileTable:
         return found
 
 
+@lru_cache(maxsize=4096)
+def _folder_uri(folder: str) -> str:
+    return Path(folder).resolve().as_uri().rstrip("/") + "/"
+
+
+def file_uri(path: Path) -> str:
+    """``path.resolve().as_uri()`` (the base IRI of a file), resolving each folder once: resolving
+    100,000 paths one by one took about 4 s."""
+    text = str(path)
+    if not os.path.isabs(text) or os.path.islink(text):
+        return path.resolve().as_uri()
+    folder, _, name = text.rpartition(os.sep)
+    return _folder_uri(folder or os.sep) + quote_from_bytes(os.fsencode(name))
+
+
 def load_file(store: ox.Store, stored: StoredFile, root: DatasetRoot, bulk: bool = False) -> None:
     """Parse one Turtle file into its graph; a syntax error becomes the InputError csgkg reports."""
     graph = ox.NamedNode(stored.graph)
-    base = stored.path.resolve().as_uri()
+    base = file_uri(stored.path)
     try:
         data = stored.path.read_bytes()
     except OSError as exc:
