@@ -26,6 +26,7 @@ from ..root import DatasetRoot
 from ..validation import ValidationReport
 from .index import current, dump_quads, write_index, write_keys_for
 from .loading import memory_store
+from .memory import give_back_memory
 
 LARGE_FILES = 2000
 INFERRED = "csgkg-inferred.ttl"
@@ -102,6 +103,7 @@ def build_large(root: DatasetRoot, reporter: Any = None) -> LargeBuild:
     write_keys_for(root, store, manifest)
     quads = dump_quads(store, root)
     del store, files  # the bulk load needs the memory the in-memory store holds
+    give_back_memory()
     result.written.append(write_index(root, quads, manifest, union=dist / "csgkg.nt"))
     return result
 
