@@ -42,7 +42,18 @@ class IndexGraph(StoreGraph):
             triples.sort(key=lambda t: tuple(str(x) for x in t))
             return Result(["subject", "predicate", "object"], triples)
         columns = [v.value for v in answer.variables]
-        rows = [tuple(to_rdflib(row[c]) for c in columns) for row in answer]
+        # Large answers repeat the same terms (kinds, statuses, labels): convert each term once.
+        converted: dict[Any, Any] = {}
+
+        def term(value: Any) -> Any:
+            try:
+                return converted[value]
+            except KeyError:
+                converted[value] = found = to_rdflib(value)
+                return found
+
+        indexes = range(len(columns))
+        rows = [tuple(term(row[i]) for i in indexes) for row in answer]
         return Result(columns, rows)
 
 
