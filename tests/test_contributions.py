@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -201,6 +203,27 @@ def test_memory_is_bounded(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="memory"):
         limits.run_limited(greedy, (2 * 1024**3,), limits.Limits(memory=256 * 1024**2), "greedy.ttl")
+
+
+def test_a_worker_that_dies_is_explained(tmp_path: Path) -> None:
+    """A worker that ends without an answer (killed, or crashed on its memory limit) gets a message
+    saying how it ended and which limit to raise, not a bare "stopped unexpectedly"."""
+    from csgkg.contribution import limits
+    from csgkg.errors import InputError
+
+    def killed(_: int) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def exits(code: int) -> None:
+        os._exit(code)
+
+    with pytest.raises(InputError) as info:
+        limits.run_limited(killed, (1,), limits.Limits(timeout=10, memory=512 * 1024**2), "big.ttl")
+    message = str(info.value)
+    assert "big.ttl" in message and "signal SIGKILL" in message
+    assert "512 MB" in message and "CSGKG_MEMORY" in message and "--engine fast" in message
+    with pytest.raises(InputError, match=r"exit status 3 .*CSGKG_MEMORY"):
+        limits.run_limited(exits, (3,), limits.Limits(timeout=10), "big.ttl")
 
 
 def test_no_network_connection_is_attempted(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,7 +74,13 @@ def _child(conn: Any, func: Callable[..., Any], args: tuple, memory: int) -> Non
     try:
         conn.send(("ok", func(*args)))
     except MemoryError:
-        conn.send(("error", "ran out of the memory allowed for checking a contribution"))
+        conn.send(
+            (
+                "error",
+                f"ran out of the memory allowed for checking a contribution ({memory / 1024**2:,.0f} MB "
+                "beyond what the dataset already takes; CSGKG_MEMORY sets the limit in bytes, 0 for none)",
+            )
+        )
     except RecursionError:
         conn.send(("error", "the input nests too deeply to be read"))
     except CsgkgError as exc:
@@ -82,6 +89,25 @@ def _child(conn: Any, func: Callable[..., Any], args: tuple, memory: int) -> Non
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
+
+
+def _ended_without_answer(exitcode: int | None, limits: Limits) -> str:
+    """What to say when the worker ended without sending an answer (``exitcode`` as multiprocessing
+    gives it: negative for a signal)."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"was ended by signal {signal.Signals(-exitcode).name}"
+        except ValueError:
+            how = f"was ended by signal {-exitcode}"
+    else:
+        how = f"ended with exit status {exitcode}"
+    memory = f"{limits.memory / 1024**2:,.0f} MB" if limits.memory else "no limit"
+    return (
+        f"the check stopped unexpectedly: its worker {how} without an answer. This usually means it "
+        f"ran out of the memory allowed for a check ({memory} beyond what the dataset already takes): "
+        "the contribution may be too large or too complex to read, or the dataset too large for this "
+        "engine (try --engine fast); CSGKG_MEMORY sets the limit in bytes (0: none)"
+    )
 
 
 def run_limited(func: Callable[..., Any], args: tuple, limits: Limits, what: str) -> Any:
@@ -100,9 +126,8 @@ def run_limited(func: Callable[..., Any], args: tuple, limits: Limits, what: str
         try:
             status, payload = parent.recv()
         except (EOFError, OSError):
-            raise InputError(
-                what, "the check stopped unexpectedly (too large or too complex to read)"
-            ) from None
+            process.join(5)
+            raise InputError(what, _ended_without_answer(process.exitcode, limits)) from None
     finally:
         if process.is_alive():
             process.kill()
