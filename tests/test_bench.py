@@ -1,6 +1,7 @@
-"""scripts/bench.py stops a run at its time limit together with everything the run started.
+"""scripts/bench.py stops a run at its time limit together with everything the run started, and
+never reports the time of a failed run as a measurement.
 
-Only the stopping is tested here; the figures the benchmark prints are not asserted by any test.
+The figures the benchmark prints are not asserted by any test.
 """
 
 from __future__ import annotations
@@ -59,3 +60,19 @@ def test_a_finished_run_reports_its_output_and_code() -> None:
     assert result["stdout"].strip() == "done"
     assert result["seconds"] is not None and result["seconds"] > 0
     assert os.path.exists("/usr/bin/time") == (result["peak_mb"] is not None)
+
+
+def test_a_failed_run_is_not_a_measurement() -> None:
+    """A run that exits with an unexpected status (as the pySHACL contribution baseline did when its
+    worker hit the memory limit) is reported as failed, with its message, and gets no time."""
+    bench = load_bench()
+    script = "import sys; sys.stderr.write('error: out of memory\\n'); sys.exit(2)"
+    failed = bench.measure([sys.executable, "-c", script], runs=3, timeout=30)
+    assert failed["failed"] and failed["median_s"] is None and failed["code"] == 2
+    assert failed["runs"] == 1 and failed["error"] == "error: out of memory"
+    assert bench.shown(failed) == "failed (exit 2)"
+    assert bench.met_by(failed, 1000.0) is False
+    # Validation of a registry with violations exits with 1: expected there, so it is measured.
+    expected = bench.measure([sys.executable, "-c", "import sys; sys.exit(1)"], runs=2, expect=(1,))
+    assert not expected.get("failed") and expected["median_s"] is not None and expected["runs"] == 2
+    assert bench.met_by(expected, 1000.0) is True
