@@ -218,12 +218,15 @@ def test_a_worker_that_dies_is_explained(tmp_path: Path) -> None:
         os._exit(code)
 
     with pytest.raises(InputError) as info:
-        limits.run_limited(killed, (1,), limits.Limits(timeout=10, memory=512 * 1024**2), "big.ttl")
+        bounded = limits.Limits(timeout=10, memory=512 * 1024**2)
+        limits.run_limited(killed, (1,), bounded, "big.ttl", hint="try --engine fast")
     message = str(info.value)
     assert "big.ttl" in message and "signal SIGKILL" in message
-    assert "512 MB" in message and "CSGKG_MEMORY" in message and "--engine fast" in message
+    assert "512 MB" in message and "CSGKG_MEMORY" in message and message.endswith("try --engine fast")
     with pytest.raises(InputError, match=r"exit status 3 .*CSGKG_MEMORY"):
         limits.run_limited(exits, (3,), limits.Limits(timeout=10), "big.ttl")
+    with pytest.raises(InputError, match=r"exit status 4 .*no memory limit"):
+        limits.run_limited(exits, (4,), limits.Limits(timeout=10, memory=0), "big.ttl")
 
 
 def test_no_network_connection_is_attempted(tmp_path: Path) -> None:

@@ -91,7 +91,7 @@ def _child(conn: Any, func: Callable[..., Any], args: tuple, memory: int) -> Non
         conn.close()
 
 
-def _ended_without_answer(exitcode: int | None, limits: Limits) -> str:
+def _ended_without_answer(exitcode: int | None, limits: Limits, hint: str) -> str:
     """What to say when the worker ended without sending an answer (``exitcode`` as multiprocessing
     gives it: negative for a signal)."""
     if exitcode is not None and exitcode < 0:
@@ -101,19 +101,25 @@ def _ended_without_answer(exitcode: int | None, limits: Limits) -> str:
             how = f"was ended by signal {-exitcode}"
     else:
         how = f"ended with exit status {exitcode}"
-    memory = f"{limits.memory / 1024**2:,.0f} MB" if limits.memory else "no limit"
-    return (
-        f"the check stopped unexpectedly: its worker {how} without an answer. This usually means it "
-        f"ran out of the memory allowed for a check ({memory} beyond what the dataset already takes): "
-        "the contribution may be too large or too complex to read, or the dataset too large for this "
-        "engine (try --engine fast); CSGKG_MEMORY sets the limit in bytes (0: none)"
-    )
+    message = f"the check stopped unexpectedly: its worker {how} without an answer. "
+    if limits.memory:
+        message += (
+            "This usually means it ran out of the memory allowed for a check "
+            f"({limits.memory / 1024**2:,.0f} MB beyond what the dataset already takes): the contribution "
+            "may be too large or too complex to read, or the dataset too large to check this way. "
+            "CSGKG_MEMORY sets the limit in bytes (0: none)"
+        )
+    else:
+        message += "It had no memory limit (CSGKG_MEMORY=0); the system may have stopped it for using "
+        message += "too much memory"
+    return message + (f"; {hint}" if hint else "")
 
 
-def run_limited(func: Callable[..., Any], args: tuple, limits: Limits, what: str) -> Any:
+def run_limited(func: Callable[..., Any], args: tuple, limits: Limits, what: str, hint: str = "") -> Any:
     """Run ``func(*args)`` in a forked worker within ``limits``; return its result or raise a CsgkgError.
 
-    ``what`` names the input in error messages (usually the file).
+    ``what`` names the input in error messages (usually the file); ``hint`` is added to the message
+    when the worker dies without an answer (what else the user can try).
     """
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe(duplex=False)
@@ -127,7 +133,7 @@ def run_limited(func: Callable[..., Any], args: tuple, limits: Limits, what: str
             status, payload = parent.recv()
         except (EOFError, OSError):
             process.join(5)
-            raise InputError(what, _ended_without_answer(process.exitcode, limits)) from None
+            raise InputError(what, _ended_without_answer(process.exitcode, limits, hint)) from None
     finally:
         if process.is_alive():
             process.kill()
