@@ -190,8 +190,8 @@ def test_a_check_that_runs_too_long_is_stopped(tmp_path: Path, monkeypatch) -> N
 
         time.sleep(30)
 
-    with pytest.raises(InputError, match="took longer than 1 s"):
-        limits.run_limited(slow, (1,), limits.Limits(timeout=1), "slow.ttl")
+    with pytest.raises(InputError, match=r"took longer than 1 s and was stopped; try the fast engine$"):
+        limits.run_limited(slow, (1,), limits.Limits(timeout=1), "slow.ttl", hint="try the fast engine")
 
 
 def test_memory_is_bounded(tmp_path: Path) -> None:
@@ -201,8 +201,9 @@ def test_memory_is_bounded(tmp_path: Path) -> None:
     def greedy(n: int) -> int:
         return len(bytearray(n))
 
-    with pytest.raises(InputError, match="memory"):
-        limits.run_limited(greedy, (2 * 1024**3,), limits.Limits(memory=256 * 1024**2), "greedy.ttl")
+    bounded = limits.Limits(memory=256 * 1024**2)
+    with pytest.raises(InputError, match=r"ran out of the memory allowed for a check \(256 MB .*; try less$"):
+        limits.run_limited(greedy, (2 * 1024**3,), bounded, "greedy.ttl", hint="try less")
 
 
 def test_a_worker_that_dies_is_explained(tmp_path: Path) -> None:

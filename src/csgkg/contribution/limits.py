@@ -74,13 +74,7 @@ def _child(conn: Any, func: Callable[..., Any], args: tuple, memory: int) -> Non
     try:
         conn.send(("ok", func(*args)))
     except MemoryError:
-        conn.send(
-            (
-                "error",
-                f"ran out of the memory allowed for checking a contribution ({memory / 1024**2:,.0f} MB "
-                "beyond what the dataset already takes; CSGKG_MEMORY sets the limit in bytes, 0 for none)",
-            )
-        )
+        conn.send(("memory", None))  # the parent words it, with the caller's hint
     except RecursionError:
         conn.send(("error", "the input nests too deeply to be read"))
     except CsgkgError as exc:
@@ -91,7 +85,15 @@ def _child(conn: Any, func: Callable[..., Any], args: tuple, memory: int) -> Non
         conn.close()
 
 
-def _ended_without_answer(exitcode: int | None, limits: Limits, hint: str) -> str:
+def _memory_allowed(memory: int) -> str:
+    """The memory a check may use, as the messages name it."""
+    return (
+        f"the memory allowed for a check ({memory / 1024**2:,.0f} MB beyond what the dataset already "
+        "takes; CSGKG_MEMORY sets the limit in bytes, 0 for none)"
+    )
+
+
+def _ended_without_answer(exitcode: int | None, limits: Limits) -> str:
     """What to say when the worker ended without sending an answer (``exitcode`` as multiprocessing
     gives it: negative for a signal)."""
     if exitcode is not None and exitcode < 0:
@@ -103,24 +105,20 @@ def _ended_without_answer(exitcode: int | None, limits: Limits, hint: str) -> st
         how = f"ended with exit status {exitcode}"
     message = f"the check stopped unexpectedly: its worker {how} without an answer. "
     if limits.memory:
-        message += (
-            "This usually means it ran out of the memory allowed for a check "
-            f"({limits.memory / 1024**2:,.0f} MB beyond what the dataset already takes): the contribution "
-            "may be too large or too complex to read, or the dataset too large to check this way. "
-            "CSGKG_MEMORY sets the limit in bytes (0: none)"
+        return message + (
+            f"This usually means it ran out of {_memory_allowed(limits.memory)}: the contribution may be "
+            "too large or too complex to read, or the dataset too large to check this way"
         )
-    else:
-        message += "It had no memory limit (CSGKG_MEMORY=0); the system may have stopped it for using "
-        message += "too much memory"
-    return message + (f"; {hint}" if hint else "")
+    return message + "It had no memory limit; the system may have stopped it for using too much memory"
 
 
 def run_limited(func: Callable[..., Any], args: tuple, limits: Limits, what: str, hint: str = "") -> Any:
     """Run ``func(*args)`` in a forked worker within ``limits``; return its result or raise a CsgkgError.
 
-    ``what`` names the input in error messages (usually the file); ``hint`` is added to the message
-    when the worker dies without an answer (what else the user can try).
+    ``what`` names the input in error messages (usually the file); ``hint`` (what else the user can
+    try) is added to the message when the check runs out of time or memory, or its worker dies.
     """
+    suffix = f"; {hint}" if hint else ""
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(child, func, args, limits.memory), daemon=True)
@@ -128,12 +126,12 @@ def run_limited(func: Callable[..., Any], args: tuple, limits: Limits, what: str
     child.close()
     try:
         if not parent.poll(limits.timeout):
-            raise InputError(what, f"checking took longer than {limits.timeout:g} s and was stopped")
+            raise InputError(what, f"checking took longer than {limits.timeout:g} s and was stopped{suffix}")
         try:
             status, payload = parent.recv()
         except (EOFError, OSError):
             process.join(5)
-            raise InputError(what, _ended_without_answer(process.exitcode, limits, hint)) from None
+            raise InputError(what, _ended_without_answer(process.exitcode, limits) + suffix) from None
     finally:
         if process.is_alive():
             process.kill()
@@ -141,6 +139,8 @@ def run_limited(func: Callable[..., Any], args: tuple, limits: Limits, what: str
         parent.close()
     if status == "ok":
         return payload
+    if status == "memory":
+        raise InputError(what, f"ran out of {_memory_allowed(limits.memory)}{suffix}")
     if status == "csgkg":
         raise payload
     raise InputError(what, payload)
