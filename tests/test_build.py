@@ -115,24 +115,58 @@ def test_release_files_are_readable_by_everyone(tmp_root) -> None:
         assert (tmp_root.dist_dir / name).stat().st_mode & 0o044 == 0o044, name
 
 
-def test_a_large_build_writes_the_dataset_graph_in_every_format(tmp_path: Path, monkeypatch) -> None:
-    """Above LARGE_FILES data files the formats are streamed through Oxigraph's serializers: each
-    still holds exactly the graph of the files, and Turtle declares its prefixes in sorted order."""
-    import csgkg.build
+def _release(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_synthetic_registry_gets_the_same_release_as_the_real_dataset(tmp_path: Path, tmp_root) -> None:
+    """One pipeline: a generated registry is built into the same set of files, in the same formats
+    (JSON-LD compacted with the designed context), byte-identical twice, each holding the graph."""
     from conftest import load_synth
     from csgkg.loader import load_dataset
     from csgkg.root import DatasetRoot
 
-    load_synth().synthesise(20, 5, tmp_path / "root", 0.0)
-    root = DatasetRoot(tmp_path / "root")
-    monkeypatch.setattr(csgkg.build, "LARGE_FILES", 10)
-    result = build(root)
-    assert result.ok and any("inference skipped" in note for note in result.notes)
+    assert build(tmp_root).ok
+    synth = load_synth()
+    roots = []
+    for name in ("a", "b"):
+        synth.synthesise(40, 7, tmp_path / name, 0.0)
+        roots.append(DatasetRoot(tmp_path / name))
+        result = build(roots[-1])
+        assert result.ok and result.interventions > 40, result.summary()
+    first, second = (_release(r.dist_dir) for r in roots)
+    assert set(first) == set(_release(tmp_root.dist_dir))
+    assert first == second
+    root = roots[0]
     expected = load_dataset(root).graph()
     for name, fmt in (("csgkg.ttl", "turtle"), ("csgkg.nt", "nt"), ("csgkg.jsonld", "json-ld")):
         written = Graph().parse(root.dist_dir / name, format=fmt)
         assert isomorphic(written, expected), f"{name}:\n" + describe_difference(written, expected)
-    lines = (root.dist_dir / "csgkg.ttl").read_text(encoding="utf-8").splitlines()
-    prefixes = [line for line in lines if line.startswith("@prefix ")]
-    assert prefixes == sorted(prefixes) and lines[: len(prefixes)] == prefixes
-    assert lines[len(prefixes)] == "" and lines[len(prefixes) + 1].strip()
+    document = json.loads((root.dist_dir / "csgkg.jsonld").read_text(encoding="utf-8"))
+    context = json.loads((root.context_file).read_text(encoding="utf-8"))["@context"]
+    assert document["@context"] == context
+    assert all("@id" not in node and "id" in node for node in document["@graph"])  # compacted
+
+
+def test_a_build_stopped_part_way_leaves_the_old_release_whole(tmp_root, monkeypatch) -> None:
+    import pytest
+
+    import csgkg.build
+
+    assert build(tmp_root).ok
+    before = _release(tmp_root.dist_dir)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("stopped")
+
+    monkeypatch.setattr(csgkg.build, "write_release", fail)
+    victim = tmp_root.data_dir / "interventions" / "shifting-boundaries.ttl"
+    victim.write_text(victim.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        build(tmp_root)
+    assert _release(tmp_root.dist_dir) == before
+    assert sorted(p.name for p in tmp_root.path.iterdir() if p.name.startswith(".dist")) == []

@@ -181,14 +181,33 @@ def test_invalid_utf8_names_the_byte_and_a_bom_is_tolerated(tmp_path: Path) -> N
     assert _check(bom).returncode == 0
 
 
+
+# Work for the limited worker: module-level functions, since the worker imports them by name.
+def slow(_: int) -> None:
+    import time
+
+    time.sleep(30)
+
+
+def greedy(n: int) -> int:
+    return len(bytearray(n))
+
+
+def killed(_: int) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def exits(code: int) -> None:
+    os._exit(code)
+
+
+def connect(port: int) -> None:
+    socket.create_connection(("127.0.0.1", port), timeout=1)
+
+
 def test_a_check_that_runs_too_long_is_stopped(tmp_path: Path, monkeypatch) -> None:
     from csgkg.contribution import limits
     from csgkg.errors import InputError
-
-    def slow(_: int) -> None:
-        import time
-
-        time.sleep(30)
 
     with pytest.raises(InputError, match=r"took longer than 1 s and was stopped; try the fast engine$"):
         limits.run_limited(slow, (1,), limits.Limits(timeout=1), "slow.ttl", hint="try the fast engine")
@@ -197,9 +216,6 @@ def test_a_check_that_runs_too_long_is_stopped(tmp_path: Path, monkeypatch) -> N
 def test_memory_is_bounded(tmp_path: Path) -> None:
     from csgkg.contribution import limits
     from csgkg.errors import InputError
-
-    def greedy(n: int) -> int:
-        return len(bytearray(n))
 
     bounded = limits.Limits(memory=256 * 1024**2)
     with pytest.raises(InputError, match=r"ran out of the memory allowed for a check \(256 MB .*; try less$"):
@@ -211,12 +227,6 @@ def test_a_worker_that_dies_is_explained(tmp_path: Path) -> None:
     saying how it ended and which limit to raise, not a bare "stopped unexpectedly"."""
     from csgkg.contribution import limits
     from csgkg.errors import InputError
-
-    def killed(_: int) -> None:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-    def exits(code: int) -> None:
-        os._exit(code)
 
     with pytest.raises(InputError) as info:
         bounded = limits.Limits(timeout=10, memory=512 * 1024**2)
@@ -278,9 +288,6 @@ def test_no_network_connection_is_attempted(tmp_path: Path) -> None:
 def test_network_access_inside_the_worker_is_refused() -> None:
     from csgkg.contribution import limits
     from csgkg.errors import CsgkgError
-
-    def connect(port: int) -> None:
-        socket.create_connection(("127.0.0.1", port), timeout=1)
 
     with pytest.raises(CsgkgError, match="network access was attempted"):
         limits.run_limited(connect, (9,), limits.Limits(timeout=10), "net.ttl")

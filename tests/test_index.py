@@ -1,5 +1,6 @@
-"""The persistent index build/index/: written by the build, fresh or stale, kept up to date, and the
-same answers through it as without it (stored queries, contribution checks)."""
+"""The index build/index/: written from the files, kept in step with them by the one freshness rule
+(every file's size and modification time), and the same answers through it as from the files read by
+rdflib (stored queries, contribution checks)."""
 
 from __future__ import annotations
 
@@ -8,26 +9,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
-from rdflib.compare import isomorphic
 
 from conftest import EXAMPLES, copy_root, load_synth
 from csgkg.build import build
 from csgkg.contribution.check import check_files
-from csgkg.fastshacl.contribution import check_files_fast
+from csgkg.core.manifest import scan
 from csgkg.loader import load_dataset
-from csgkg.queries import list_queries, run_example
+from csgkg.queries import list_queries, query, run_example, run_stored
 from csgkg.root import DatasetRoot
-from csgkg.sparql.engine import dataset_graph
-from csgkg.store.index import (
-    fresh_manifest,
-    open_index,
-    open_index_with_keys,
-    store_dir,
-    sync_index,
-    union_store_dir,
-)
-from csgkg.store.queries import IndexGraph
+from csgkg.store.index import State, open_index, store_dir
 
 
 @pytest.fixture(scope="module")
@@ -41,34 +31,31 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> DatasetRoot:
 def test_build_writes_the_index_beside_dist(built: DatasetRoot) -> None:
     assert store_dir(built).is_dir()
     assert not (built.dist_dir / "store").exists()
-    opened = open_index(built, full=True)
-    assert opened is not None
-    store, files = opened
-    assert len(store) > 1000
-    assert (
-        files.get(next(iter(f for f in _graph_names(store) if f.startswith("urn:csgkg:file:data/"))))
-        is not None
-    )
-
-
-def _graph_names(store) -> list[str]:
-    return [g.value for g in store.named_graphs()]
-
-
-def test_queries_use_the_index_and_answer_the_same(
-    built: DatasetRoot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert isinstance(dataset_graph(built), IndexGraph)
-    assert not dataset_graph(built).graphs  # the union store, not the graph per file
-    indexed = {s.name: Counter(map(_row, run_example(s, built).records())) for s in list_queries(built)}
-    monkeypatch.setenv("CSGKG_INDEX", "0")
-    assert not isinstance(dataset_graph(built), IndexGraph)
-    plain = {s.name: Counter(map(_row, run_example(s, built).records())) for s in list_queries(built)}
-    assert indexed == plain
+    state = State.read(built)
+    assert state is not None and state.manifest == scan(built.path)
+    index = open_index(built)
+    assert index.update.action == "none"
+    assert len(index.store) > 1000
+    graphs = [g.value for g in index.store.named_graphs()]
+    data_graph = next(g for g in graphs if g.startswith("urn:csgkg:file:data/"))
+    assert index.files.get(data_graph).path.is_file()
+    verdict = {"digest": state.manifest.digest(), "conforms": True, "violations": 0, "warnings": 0}
+    assert index.verdict == verdict
 
 
 def _row(record: dict) -> tuple:
     return tuple(sorted((k, repr(v)) for k, v in record.items()))
+
+
+def _answers(root: DatasetRoot, backend: str) -> dict:
+    return {
+        s.name: Counter(map(_row, run_stored(s, s.example, root, backend=backend).records()))
+        for s in list_queries(root)
+    }
+
+
+def test_every_stored_query_gives_the_same_rows_on_the_index_and_on_rdflib(built: DatasetRoot) -> None:
+    assert _answers(built, "oxigraph") == _answers(built, "rdflib")
 
 
 @pytest.mark.parametrize(
@@ -79,38 +66,113 @@ def _row(record: dict) -> tuple:
         "valid/Programme-complete.ttl",
     ],
 )
-def test_contribution_check_with_the_index_answers_the_same(built: DatasetRoot, example: str) -> None:
+def test_contribution_check_with_the_index_answers_as_pyshacl(built: DatasetRoot, example: str) -> None:
     path = EXAMPLES / example
-    fast = check_files_fast(built, [path]).report
-    plain = check_files(load_dataset(built), [path]).report
+    fast = check_files(built, [path], engine="fast").report
+    plain = check_files(built, [path], engine="pyshacl").report
     assert [r.as_json() for r in fast.results] == [r.as_json() for r in plain.results]
 
 
-def test_a_changed_file_makes_the_index_stale_then_sync_updates_it(tmp_path: Path) -> None:
-    root = copy_root(tmp_path / "root")
-    assert build(root).ok
-    assert fresh_manifest(root) is not None
-    data = sorted((root.data_dir / "interventions").glob("*.ttl"))[0]
-    text = data.read_text(encoding="utf-8")
-    new = data.with_suffix(".new")
-    new.write_text(text + "\n# edited\n", encoding="utf-8")
-    os.replace(new, data)  # saved by replacing the file, as csgkg and most editors do
-    assert fresh_manifest(root) is None  # the quick check sees the folder change
-    synced = sync_index(root)
-    assert synced is not None
-    store, _ = synced
-    del store
-    assert fresh_manifest(root, full=True) is not None
+# --- the freshness rule: every kind of change is seen by the next command ---------------------------
 
 
-def test_a_new_file_is_seen_by_the_quick_check(tmp_path: Path) -> None:
+def _contexts(root: DatasetRoot, context: str = "family") -> set[str]:
+    return {r["interventionLabel"] for r in query("interventions-by-context", root=root, context=context)}
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> DatasetRoot:
+    """A fresh built copy of the dataset, for tests that change its files."""
     root = copy_root(tmp_path / "root")
     assert build(root).ok
-    (root.data_dir / "sources" / "zz-new.ttl").write_text(
-        '<https://w3id.org/csgkg/id/source/zz> <http://purl.org/dc/terms/title> "x"@en .\n', encoding="utf-8"
-    )
-    assert fresh_manifest(root) is None
-    assert open_index(root) is None
+    return root
+
+
+def _add_family(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    assert "csg:worksInContext context:school" in text
+    school = "csg:worksInContext context:school"
+    return text.replace(school, "csg:worksInContext context:family , context:school", 1)
+
+
+def test_a_file_edited_in_place_changes_the_next_answer(root: DatasetRoot) -> None:
+    path = root.data_dir / "interventions" / "shifting-boundaries.ttl"
+    assert "Shifting Boundaries" not in _contexts(root)
+    with path.open("r+", encoding="utf-8") as handle:  # the same inode, as many editors save
+        new = _add_family(path)
+        handle.seek(0)
+        handle.write(new)
+        handle.truncate()
+    assert "Shifting Boundaries" in _contexts(root)
+    assert open_index(root).update.action == "none"  # the index is now in step again
+
+
+def test_an_edit_keeping_size_and_time_but_not_nanoseconds_is_seen(root: DatasetRoot) -> None:
+    path = root.data_dir / "interventions" / "shifting-boundaries.ttl"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("context:school", "context:family", 1), encoding="utf-8")  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1))  # same size, 1 ns later
+    assert path.stat().st_size == before.st_size
+    assert open_index(root).update.changes.changed == ["data/interventions/shifting-boundaries.ttl"]
+
+
+def _school(root: DatasetRoot) -> set[str]:
+    return _contexts(root, "school")
+
+
+def test_added_removed_and_renamed_files_are_seen(root: DatasetRoot) -> None:
+    folder = root.data_dir / "interventions"
+    source = folder / "shifting-boundaries.ttl"
+    text = source.read_text(encoding="utf-8")
+    moved = folder / "zz-renamed.ttl"
+    os.replace(source, moved)  # renamed: the same triples, from another file
+    index = open_index(root)
+    assert index.update.changes.added == ["data/interventions/zz-renamed.ttl"]
+    assert index.update.changes.removed == ["data/interventions/shifting-boundaries.ttl"]
+    assert "Shifting Boundaries" in _school(root)
+    moved.unlink()  # removed
+    assert "Shifting Boundaries" not in _school(root)
+    (folder / "added.ttl").write_text(text, encoding="utf-8")  # added
+    assert "Shifting Boundaries" in _school(root)
+
+
+def test_a_changed_vocabulary_is_seen(root: DatasetRoot) -> None:
+    path = root.vocab_dir / "context.ttl"
+    text = path.read_text(encoding="utf-8")
+    assert '"family"@en' in text
+    path.write_text(text.replace('"family"@en', '"families and carers"@en', 1), encoding="utf-8")
+    labels = {r["contextLabel"] for r in query("context-harm-matrix", root=root)}
+    assert "families and carers" in labels and "family" not in labels
+
+
+def test_a_changed_shape_drops_the_verdict_and_the_key_table(root: DatasetRoot) -> None:
+    assert open_index(root).verdict is not None and open_index(root).state.keys is not None
+    shape = sorted(root.shapes_dir.glob("*.ttl"))[0]
+    shape.write_text(shape.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    index = open_index(root)
+    assert index.update.action == "none"  # the store holds the same files
+    assert index.verdict is None and index.state.keys is None
+
+
+def test_many_changes_rebuild_the_index_and_say_so(root: DatasetRoot) -> None:
+    for path in sorted(root.data_dir.rglob("*.ttl")):
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    index = open_index(root)
+    assert index.update.action == "rebuilt"
+    assert index.update.describe().startswith("index: written anew")
+    assert _answers(root, "oxigraph") == _answers(root, "rdflib")
+
+
+def test_a_dataset_with_violations_is_indexed_and_queries_say_it_does_not_validate(root: DatasetRoot) -> None:
+    path = root.data_dir / "interventions" / "shifting-boundaries.ttl"
+    path.write_text(_add_family(path).replace("context:family ,", "context:famly ,"), encoding="utf-8")
+    result = build(root)
+    assert not result.ok
+    stored = list_queries(root)[0]
+    answer = run_example(stored, root)
+    assert any("does not validate" in note for note in answer.notes)
+    assert open_index(root).update.action == "none"  # the failed build brought the index up to date
 
 
 # --- the key table (csgkg.fastshacl.keys) -------------------------------------------------------------
@@ -120,13 +182,12 @@ def test_build_writes_a_key_table_that_names_existing_labels(built: DatasetRoot)
     from rdflib import Literal
 
     from csgkg.fastshacl.engine import analysis_cache
-    from csgkg.fastshacl.keys import keyed_constraints
+    from csgkg.fastshacl.keys import keyed_constraints, open_keys
     from csgkg.fastshacl.model import ShapeSet
     from csgkg.loader import load_shapes
+    from csgkg.store.index import index_dir
 
-    opened = open_index_with_keys(built)
-    assert opened is not None
-    keys = opened[2]
+    keys = open_keys(index_dir(built), open_index(built).state.keys)
     assert keys is not None
     unique = [
         c
@@ -155,11 +216,11 @@ def test_contribution_check_uses_the_key_table(built: DatasetRoot, monkeypatch: 
 
     monkeypatch.setattr(Planner, "keyed_rows", spy)
     monkeypatch.setattr(Planner, "substituted_rows", _only_unkeyed(Planner.substituted_rows, refuse))
+    from csgkg.contribution.check import _check  # in this process (no worker), to see the calls
     from csgkg.contribution.limits import Limits
-    from csgkg.fastshacl.contribution import _check  # in this process (no worker), to see the calls
 
     path = EXAMPLES / "invalid" / "Intervention-duplicate-label.ttl"
-    report = _check(built, [path], Limits.from_env()).report
+    report = _check(built, [path], Limits.from_env(), "fast").report
     assert any(c.endswith("Intervention-label-unique") for c in calls)
     assert [r.constraint for r in report.results] == ["shapes:Intervention-label-unique"]
 
@@ -173,79 +234,19 @@ def _only_unkeyed(original, refuse):
     return run
 
 
-def test_sync_drops_the_key_table_and_answers_stay_the_same(tmp_path: Path) -> None:
-    root = copy_root(tmp_path / "root")
-    assert build(root).ok
+def test_an_update_drops_the_key_table_and_answers_stay_the_same(root: DatasetRoot) -> None:
     data = sorted((root.data_dir / "interventions").glob("*.ttl"))[0]
     data.write_text(data.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    synced = sync_index(root)
-    assert synced is not None
-    del synced
-    opened = open_index_with_keys(root)
-    assert opened is not None and opened[2] is None  # the table no longer matches the index
+    index = open_index(root)
+    assert index.update.action == "updated" and index.state.keys is None  # no longer matches
     path = EXAMPLES / "invalid" / "Intervention-duplicate-label.ttl"
-    fast = check_files_fast(root, [path]).report
-    plain = check_files(load_dataset(root), [path]).report
+    fast = check_files(root, [path], engine="fast").report
+    plain = check_files(root, [path], engine="pyshacl").report
     assert [r.as_json() for r in fast.results] == [r.as_json() for r in plain.results]
 
 
-def test_the_union_store_holds_each_triple_of_the_files_once(built: DatasetRoot) -> None:
-    import pyoxigraph as ox
-
-    from csgkg.fastshacl.terms import to_triple
-
-    union = ox.Store.read_only(str(union_store_dir(built)))
-    assert not list(union.named_graphs())
-    stored = Graph()
-    for quad in union:
-        stored.add(to_triple(quad))
-    assert len(stored) == len(union)
-    assert isomorphic(stored, load_dataset(built).graph())  # the same triples, blank nodes aside
-
-
-def test_sync_drops_the_union_store_and_queries_read_the_graphs(tmp_path: Path) -> None:
-    root = copy_root(tmp_path / "root")
-    assert build(root).ok
-    data = sorted((root.data_dir / "interventions").glob("*.ttl"))[0]
-    text = data.read_text(encoding="utf-8")
-    label = text.split('rdfs:label "', 1)[1].split('"', 1)[0]
-    data.write_text(
-        text.replace(f'rdfs:label "{label}"', f'rdfs:label "{label} (renamed)"'), encoding="utf-8"
-    )
-    synced = sync_index(root)
-    assert synced is not None
-    del synced
-    assert not union_store_dir(root).exists()
-    graph = dataset_graph(root)
-    assert isinstance(graph, IndexGraph) and graph.graphs
-    answer = run_example(next(s for s in list_queries(root) if s.name == "intervention-summary"), root)
-    names = {str(r["interventionLabel"]) for r in answer.records()}
-    assert f"{label} (renamed)" in names and label not in names
-
-
-def test_a_large_build_writes_the_union_store_from_its_ntriples(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Above LARGE_FILES data files the build stays in Oxigraph and loads the union store from
-    dist/csgkg.nt; the stored queries answer there as they do on the files."""
-    import csgkg.build
-
-    synth = load_synth()
-    synth.synthesise(30, 11, tmp_path / "root", 0.0)
-    root = DatasetRoot(tmp_path / "root")
-    monkeypatch.setattr(csgkg.build, "LARGE_FILES", 10)
-    result = build(root)
-    assert result.ok and any("OWL 2 RL inference skipped" in n for n in result.notes)
-    assert union_store_dir(root).is_dir()
-    assert not dataset_graph(root).graphs
-    indexed = {s.name: Counter(map(_row, run_example(s, root).records())) for s in list_queries(root)}
-    monkeypatch.setenv("CSGKG_INDEX", "0")
-    plain = {s.name: Counter(map(_row, run_example(s, root).records())) for s in list_queries(root)}
-    assert indexed == plain
-
-
 def test_copies_left_by_killed_checks_are_removed(built: DatasetRoot) -> None:
-    from csgkg.fastshacl.contribution import remove_abandoned_copies
+    from csgkg.contribution.check import remove_abandoned_copies
     from csgkg.store.index import index_dir
 
     folder = index_dir(built)
@@ -258,56 +259,6 @@ def test_copies_left_by_killed_checks_are_removed(built: DatasetRoot) -> None:
     assert not dead.exists() and mine.exists()
     mine.joinpath("CURRENT").unlink()
     mine.rmdir()
-
-
-# --- the names table (csgkg.store.names) --------------------------------------------------------------
-
-
-def test_the_names_table_resolves_every_name_as_the_graph_does(built: DatasetRoot) -> None:
-    """Every name of every member of every kind of parameter resolves to the same members, and a
-    misspelt one gets the same suggestions, through the table as through the rdflib graph."""
-    from csgkg.loader import load_dataset
-    from csgkg.sparql.resolve import KINDS, build_index, index_for, nearest
-    from csgkg.store.queries import index_graph
-
-    indexed = index_graph(built)
-    assert indexed is not None and indexed.names_table is not None
-    graph = load_dataset(built).graph()
-    checked = 0
-    for kind in {k.noun: k for k in KINDS.values()}.values():
-        plain = build_index(graph, kind)
-        table = index_for(indexed, kind)
-        assert table is not plain and type(table).__name__ == "TableIndex"
-        for tier in plain.tiers:
-            for key in tier:
-                assert table.lookup(key) == plain.lookup(key), (kind.noun, key)
-                checked += 1
-        for member in plain.names:
-            assert table.display(member) == plain.display(member)
-            assert table.names[member] == plain.names[member]
-        assert sorted(table.names.values()) == sorted(plain.names.values())
-        assert set(table.names) == set(plain.names) and len(table.names) == len(plain.names)
-        for typo in ("scool", "shifting bondaries", "zzz"):
-            assert nearest(table, typo) == nearest(plain, typo)
-    assert checked > 200
-
-
-def test_a_parameter_names_the_same_member_with_or_without_the_index(
-    built: DatasetRoot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from csgkg.errors import UsageError
-    from csgkg.queries import bind_parameters, get_query
-
-    stored = get_query("compare-interventions", built)
-    params = {"a": "Shifting Boundaries", "b": "mentors-in-violence-prevention"}
-    with_index = bind_parameters(stored, params, built)
-    with pytest.raises(UsageError) as on_index:
-        bind_parameters(stored, {"a": "shifting bondaries", "b": "x"}, built)
-    monkeypatch.setenv("CSGKG_INDEX", "0")
-    assert bind_parameters(stored, params, built) == with_index
-    with pytest.raises(UsageError) as plain:
-        bind_parameters(stored, {"a": "shifting bondaries", "b": "x"}, built)
-    assert str(on_index.value) == str(plain.value)
 
 
 def test_add_with_the_fast_engine_writes_what_pyshacl_accepts(tmp_path: Path, capsys) -> None:

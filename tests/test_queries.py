@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import shutil
 from collections import defaultdict
 from pathlib import Path
@@ -37,9 +36,7 @@ from csgkg.queries import (
 from csgkg.root import DatasetRoot
 from csgkg.sparql.catalogue import StoredQuery
 from csgkg.sparql.decorators import decorator_lines, parse_decorators
-from csgkg.sparql.engine import built_graph_file, dataset_graph
 from csgkg.sparql.formats import display_rows
-from csgkg.sparql.ntriples import read_ntriples
 
 FIXTURES = Path(__file__).resolve().parent / "query-fixtures"
 STORED = list_queries(REPO)
@@ -72,8 +69,8 @@ I = "https://w3id.org/csgkg/id/intervention/"  # noqa: E741 - the intervention n
 
 @pytest.fixture(scope="module")
 def graph(root: DatasetRoot) -> Graph:
-    """The union graph the queries run on."""
-    return dataset_graph(root)
+    """The union graph of the dataset, read by rdflib."""
+    return load_dataset(root).graph()
 
 
 def labels(rows: list[dict], column: str) -> list[str]:
@@ -595,72 +592,6 @@ def test_the_bound_query_holds_only_the_resolved_term(root: DatasetRoot) -> None
     text = bound_query("interventions-by-harm", harm="CSE", root=root)
     assert "VALUES (?_harm_iri) { (<https://w3id.org/csgkg/vocab/harm/sexual-exploitation>) }" in text
     assert "CSE" not in text.split("WHERE", 1)[1]
-
-
-# --- the graph: the built N-Triples when up to date, else the sources ---------------------------------
-
-
-def test_the_built_graph_is_used_only_while_it_is_up_to_date(tmp_root: DatasetRoot) -> None:
-    from_sources = dataset_graph(tmp_root)
-    assert built_graph_file(tmp_root) is None
-    built = tmp_root.dist_dir / "csgkg.nt"
-    built.parent.mkdir()
-    built.write_text(to_ntriples(load_dataset(tmp_root).graph()))
-    future = max(p.stat().st_mtime for p in tmp_root.path.rglob("*")) + 10
-    os.utime(built, (future, future))
-    assert built_graph_file(tmp_root) == built
-    assert len(dataset_graph(tmp_root)) == len(from_sources)
-    answer = csgkg.query("interventions-by-context", context="school", root=tmp_root)
-    edited = tmp_root.data_dir / "interventions" / "community-activism.ttl"
-    os.utime(edited, (future + 10, future + 10))
-    assert built_graph_file(tmp_root) is None
-    assert csgkg.query("interventions-by-context", context="school", root=tmp_root) == answer
-
-
-def test_a_new_data_file_makes_the_built_graph_stale(tmp_root: DatasetRoot) -> None:
-    built = tmp_root.dist_dir / "csgkg.nt"
-    built.parent.mkdir()
-    built.write_text(to_ntriples(load_dataset(tmp_root).graph()))
-    future = max(p.stat().st_mtime for p in tmp_root.path.rglob("*")) + 10
-    os.utime(built, (future, future))
-    shutil.copy(FIXTURES / "Intervention-without-source.ttl", tmp_root.data_dir / "interventions")
-    folder = tmp_root.data_dir / "interventions"
-    os.utime(folder, (future + 10, future + 10))
-    assert built_graph_file(tmp_root) is None
-    assert csgkg.query("intervention-without-source-violation", root=tmp_root)
-
-
-def test_the_fast_ntriples_reader_reads_what_rdflib_reads(tmp_path: Path) -> None:
-    text = (
-        '<http://e/s> <http://e/p> "plain" .\n'
-        '<http://e/s> <http://e/p> "quote \\" backslash \\\\ newline \\n tab \\t"@en .\n'
-        '<http://e/s> <http://e/p> "caf\\u00E9 \\U0001F600"@fr-BE .\n'
-        '<http://e/s> <http://e/p> "42"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
-        "_:b1 <http://e/p> _:b2 .\n"
-        "# a comment\n"
-        "<http://e/s> <http://e/p> <http://e/o#frag> .\n"
-    )
-    path = tmp_path / "t.nt"
-    path.write_text(text, encoding="utf-8")
-    from rdflib.compare import isomorphic
-
-    ours = read_ntriples(path, Graph())
-    assert isomorphic(ours, Graph().parse(path, format="nt"))
-    assert len(ours) == 6
-
-
-def test_the_real_built_graph_is_read_exactly(tmp_root: DatasetRoot) -> None:
-    """dist/csgkg.nt, when the queries use it, holds exactly the triples of the sources."""
-    from csgkg.build import build
-
-    assert build(tmp_root).ok
-    built = built_graph_file(tmp_root)
-    assert built is not None, "a fresh build's dist/csgkg.nt is what the queries read"
-    from rdflib.compare import isomorphic
-
-    ours = read_ntriples(built, Graph())
-    assert isomorphic(ours, Graph().parse(built, format="nt"))
-    assert isomorphic(ours, load_dataset(tmp_root).graph())
 
 
 def test_expected_answers_show_iris_as_curies(root: DatasetRoot) -> None:

@@ -15,9 +15,9 @@ from conftest import REPO
 from csgkg.cli import main
 from csgkg.errors import UsageError
 from csgkg.root import DatasetRoot
-from csgkg.sparql import engine
 from csgkg.sparql.binding import check_bound_values, inject_values, term_to_sparql
 from csgkg.sparql.safety import QuerySyntaxError, UnsafeQueryError, parse_checked
+from csgkg.store import base
 
 INJECTIONS = [
     'school" } ?s ?p ?o {',
@@ -41,14 +41,15 @@ LABEL_OF = PREFIX + "SELECT ?label WHERE { ?_thing_iri rdfs:label ?label }"
 @pytest.fixture(autouse=True)
 def no_evaluation_of_refused_queries(monkeypatch: pytest.MonkeyPatch):
     """Fail if a query that parse_checked refuses ever reaches the engine."""
-    original = engine.execute
     calls: list[object] = []
+    for cls in (base.OxigraphStore, base.RdflibStore):
+        original = cls.query
 
-    def spy(graph, query):
-        calls.append(query)
-        return original(graph, query)
+        def spy(self, text, original=original):
+            calls.append(text)
+            return original(self, text)
 
-    monkeypatch.setattr("csgkg.queries.execute", spy)
+        monkeypatch.setattr(cls, "query", spy)
     return calls
 
 

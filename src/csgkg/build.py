@@ -1,7 +1,15 @@
-"""Build the release: load, validate, infer, and write every format into ``dist/``."""
+"""Build the release: load → validate → infer → serialise → bundle → index, one code path at every size.
+
+The files are read into the index (brought up to date with the sources, :mod:`csgkg.store.index`),
+validated (the fast engine by default), and, when they conform, closed under OWL 2 RL, written in
+every format and bundled with the tables, documentation and description into a new folder that then
+replaces ``dist/`` whole: a reader, or a build stopped part-way, never sees a mix of two releases.
+The size of the dataset never changes which files are written or how.
+"""
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,14 +18,18 @@ from typing import Any
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
-from .export import load_context, to_jsonld, to_ntriples, to_turtle, write_atomic
+from .core.files import replaced_folder, write_atomic
+from .export import load_context, to_jsonld, to_ntriples, to_turtle
 from .inference import owl_rl_closure
-from .loader import Dataset, load_dataset
-from .namespaces import CSG
+from .loader import Dataset
+from .namespaces import CSG, new_graph
+from .ntfile import sources_file
 from .release import write_release
 from .root import DatasetRoot
-from .store.build import LARGE_FILES, write_small_index
-from .validation import ValidationReport, choose_engine, count_data_files, validate, validate_root
+from .store.base import OxigraphStore, open_store
+from .validation import ValidationReport, validate, validate_root
+
+RDF_FILES = ("csgkg.ttl", "csgkg.nt", "csgkg.jsonld", "csgkg-inferred.ttl", "context.jsonld")
 
 
 @dataclass
@@ -30,7 +42,7 @@ class BuildResult:
     triples: int = 0
     inferred_triples: int = 0
     written: list[Path] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # what a large build left out, and why
+    notes: list[str] = field(default_factory=list)  # what the user should know (engine, index)
 
     @property
     def ok(self) -> bool:
@@ -39,15 +51,14 @@ class BuildResult:
     def summary(self) -> str:
         """The build summary printed by ``csgkg build``."""
         state = "conforms" if self.report.conforms else "does NOT conform"
-        inference = f"with OWL 2 RL inference: {self.inferred_triples}"
-        if self.notes:
-            inference = "OWL 2 RL inference skipped"
+        engine = "the fast engine" if self.report.engine == "fast" else "pySHACL"
+        inferred = f" (with OWL 2 RL inference: {self.inferred_triples})" if self.report.conforms else ""
         return (
             f"interventions: {self.interventions}\n"
             f"concepts: {self.concepts}\n"
-            f"triples: {self.triples} ({inference})\n"
+            f"triples: {self.triples}{inferred}\n"
             f"validation: {state} ({len(self.report.violations)} violations, "
-            f"{len(self.report.warnings)} warnings)"
+            f"{len(self.report.warnings)} warnings; checked by {engine})"
         ) + "".join(f"\nnote: {note}" for note in self.notes)
 
 
@@ -57,68 +68,80 @@ def count_interventions(graph: Graph) -> int:
     return len({s for k in kinds for s in graph.subjects(RDF.type, k)})
 
 
+def union_graph(store: OxigraphStore) -> Graph:
+    """The union of the store's files as an rdflib graph in memory (each triple once)."""
+    graph = new_graph()
+    graph.addN((s, p, o, graph) for s, p, o in store.triples((None, None, None)))
+    return graph
+
+
 def build(
     root: DatasetRoot,
     dataset: Dataset | None = None,
     since: str | Path | None = None,
     reporter: Any = None,
+    engine: str = "auto",
 ) -> BuildResult:
     """Validate the dataset of ``root`` and, if it conforms, write the release files to ``dist/``.
 
-    Nothing is written when validation finds a Violation. ``since`` names the previous release
-    that ``CHANGES.md`` compares with (a folder holding an older ``dist/``, or a git tag).
-    ``reporter`` (a csgkg.progress.Reporter) shows progress.
+    Nothing is written to ``dist/`` when validation finds a Violation; the index is brought up to date
+    either way, and keeps the verdict. ``since`` names the previous release that ``CHANGES.md``
+    compares with (a folder holding an older ``dist/``, or a git tag). ``reporter`` (a
+    csgkg.progress.Reporter) shows progress. ``dataset`` (already parsed) is validated with pySHACL
+    instead of reading the files again.
     """
-    # --- scale: large datasets take the Oxigraph path (csgkg.store.build); mid-sized ones are
-    # validated by the fast engine; both write the persistent index build/index/store/ (csgkg.store.index).
-    report = None
-    if dataset is None and count_data_files(root) > LARGE_FILES:
-        return _large_build(root, reporter)
-    if dataset is None and choose_engine(root) == "fast":
-        report = validate_root(root, engine="auto", progress=reporter)
-    # --- end scale
-    dataset = dataset or load_dataset(root)
-    if report is None:
+    store = open_store(root, "oxigraph", reporter)  # load
+    notes = [said for said in [store.index.update.describe()] if said]
+    if dataset is not None:
         report = validate(dataset)
-    graph = dataset.graph()
+    else:
+        report = validate_root(root, engine=engine, progress=reporter)
+    notes.extend(report.notes)
+    store.index.record_verdict(report.conforms, len(report.violations), len(report.warnings))
+    graph = union_graph(store)
     result = BuildResult(
         report=report,
         interventions=count_interventions(graph),
         concepts=len(set(graph.subjects(RDF.type, SKOS.Concept))),
         triples=len(graph),
+        notes=notes,
     )
     if not report.conforms:
         return result
-    inferred = owl_rl_closure(graph, root.path / "ontology" / "imports" / "skos-axioms.ttl")
+    _write_keys(root, store)
+    if reporter is not None:
+        reporter.task("OWL 2 RL closure", total=None)
+    inferred = owl_rl_closure(graph, root.path / "ontology" / "imports" / "skos-axioms.ttl")  # infer
     result.inferred_triples = len(inferred)
-    context = load_context(root.context_file)
     dist = root.dist_dir
-    outputs = {
-        "csgkg.ttl": to_turtle(graph),
-        "csgkg.nt": to_ntriples(graph),
-        "csgkg.jsonld": to_jsonld(graph, context),
-        "csgkg-inferred.ttl": to_turtle(inferred),
-    }
-    for name, content in outputs.items():
-        write_atomic(dist / name, content)
-        result.written.append(dist / name)
-    shutil.copyfile(root.context_file, dist / "context.jsonld")
-    result.written.append(dist / "context.jsonld")
-    result.written.extend(write_release(root, graph, dist, since=since))
-    result.written.append(write_small_index(root))  # scale: the index for queries (build/index/store/)
+    with replaced_folder(dist) as out:
+        if reporter is not None:
+            reporter.task("writing the release", total=None)
+        context = load_context(root.context_file)
+        outputs = {  # serialise
+            "csgkg.ttl": to_turtle(graph),
+            "csgkg.nt": to_ntriples(graph),
+            "csgkg.jsonld": to_jsonld(graph, context),
+            "csgkg-inferred.ttl": to_turtle(inferred),
+        }
+        for name, content in outputs.items():
+            write_atomic(out / name, content, fsync=False)
+        shutil.copyfile(root.context_file, out / "context.jsonld")
+        written = [out / name for name in RDF_FILES]
+        written.extend(write_release(root, graph, out, since=since))  # bundle
+        sources_file(root).unlink(missing_ok=True)  # no record names a release while it is swapped
+    digest = json.dumps({"sources": store.index.state.manifest.digest()})
+    write_atomic(sources_file(root), digest, fsync=False)
+    result.written = [dist / path.relative_to(out) for path in written]
     return result
 
 
-def _large_build(root: DatasetRoot, reporter: Any) -> BuildResult:
-    """The build of a large dataset (csgkg.store.build), reported as a BuildResult."""
-    from .store.build import build_large
+def _write_keys(root: DatasetRoot, store: Any) -> None:
+    """Write the key table the contribution checks use, for the files the index holds (index)."""
+    from .fastshacl.engine import analysis_cache
+    from .fastshacl.keys import write_keys
+    from .loader import load_shapes
+    from .store.index import index_dir
 
-    large = build_large(root, reporter)
-    return BuildResult(
-        report=large.report,
-        interventions=large.interventions,
-        concepts=large.concepts,
-        triples=large.triples,
-        written=large.written,
-        notes=large.notes,
-    )
+    token = write_keys(index_dir(root), store.ox, load_shapes(root), analysis_cache(root))
+    store.index.record_keys(token)

@@ -55,6 +55,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         with validation_progress() as progress:
             report = validate_root(root, engine=engine, progress=progress)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     print(report.to_json() if args.format == "json" else format_text(report))
     return 0 if report.conforms else 1
 

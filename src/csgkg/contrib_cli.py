@@ -78,24 +78,16 @@ def add_engine_option(parser: argparse.ArgumentParser) -> None:
         "--engine",
         choices=("auto", "pyshacl", "fast"),
         default="auto",
-        help="validation engine: pySHACL, or the fast engine (the same results, with SPARQL on Oxigraph); "
-        "auto (default) uses pySHACL for small datasets and the fast engine for large ones",
+        help="validation engine: the fast engine (pySHACL's results, with SPARQL on Oxigraph) or pySHACL "
+        "itself; auto (default) is the fast engine, and pySHACL for shapes the fast engine does not support",
     )
 
 
 def check_with_engine(root: DatasetRoot, paths: list[Path], args: argparse.Namespace) -> CheckResult:
-    """Check contributed files with the engine ``args`` asks for: pySHACL on the dataset read with
-    rdflib, or the fast engine on the build's index (csgkg.fastshacl.contribution)."""
-    from .validation import choose_engine
-
-    if choose_engine(root, getattr(args, "engine", "auto")) == "fast":
-        from .fastshacl.contribution import check_files_fast
-
-        return check_files_fast(root, paths, limits_from(args))
+    """Check contributed files with the engine and limits ``args`` give."""
     from .contribution.check import check_files
-    from .loader import load_dataset
 
-    return check_files(load_dataset(root), paths, limits_from(args))
+    return check_files(root, paths, limits_from(args), getattr(args, "engine", "auto"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from .core.manifest import scan
 from .errors import CsgkgError
 from .root import DatasetRoot
 
@@ -24,25 +26,28 @@ def built_ntriples(root: DatasetRoot) -> Path:
     return path
 
 
+def sources_file(root: DatasetRoot) -> Path:
+    """``build/release.json``: the digest of the manifest of the files the release in ``dist/`` was
+    built from (beside the index, not in the release, which describes every file it holds)."""
+    return root.path / "build" / "release.json"
+
+
 def is_stale(root: DatasetRoot, built: Path) -> bool:
-    """True when an ontology, vocabulary or data file is newer than ``built``."""
-    built_time = built.stat().st_mtime
-    sources = [root.ontology_file, *root.vocab_files(), *root.data_files()]
-    for source in sources:
-        try:
-            if source.stat().st_mtime > built_time:
-                return True
-        except OSError:
-            continue
-    return False
+    """True when the release holding ``built`` was not built from the source files as they are now
+    (the manifest rule of :mod:`csgkg.core.manifest`: any file edited, added, removed or renamed)."""
+    try:
+        digest = json.loads(sources_file(root).read_text(encoding="utf-8"))["sources"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return True
+    return digest != scan(root.path).digest()
 
 
 def stale_warning(root: DatasetRoot, built: Path) -> str | None:
-    """A one-line warning when ``built`` is older than the sources, else None."""
+    """A one-line warning when ``built`` was built from other versions of the sources, else None."""
     if is_stale(root, built):
         return (
-            f"warning: {built} is older than the dataset sources; run `csgkg build` to publish the "
-            "current data"
+            f"warning: {built} was built from an earlier version of the dataset's files; run "
+            "`csgkg build` to publish the current data"
         )
     return None
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import CsgkgError, UsageError
 from .root import DatasetRoot, find_root
 from .sparql.catalogue import StoredQuery, list_stored, load_stored
-from .sparql.engine import Result, dataset_graph, execute
+from .store.base import Result, Store, open_store
 
 if TYPE_CHECKING:
     from .sparql.compare import Comparison
@@ -52,7 +52,7 @@ def _values(value: object) -> list[object]:
 
 
 def bind_parameters(
-    stored: StoredQuery, params: Mapping[str, object], root: RootLike = None
+    stored: StoredQuery, params: Mapping[str, object], root: RootLike = None, store: Store | None = None
 ) -> tuple[str, dict]:
     """The query text with its parameters bound (a VALUES block), and the bindings by variable.
 
@@ -81,7 +81,7 @@ def bind_parameters(
                 raise UsageError(f"query '{stored.name}' needs the parameter '{parameter.name}'{what}")
             continue
         if graph is None:
-            graph = dataset_graph(as_root(root))
+            graph = (store or open_store(as_root(root))).graph()
         bindings[parameter.variable] = resolve_values(graph, parameter, values)
     return inject_values(stored.sparql, bindings), bindings
 
@@ -92,14 +92,17 @@ def run_stored(
     root: RootLike = None,
     endpoint: str | None = None,
     timeout: float = 30.0,
+    backend: str = "oxigraph",
 ) -> Result:
-    """Bind, check and run ``stored`` on the dataset's graph, or on the SPARQL 1.1 ``endpoint`` when
+    """Bind, check and run ``stored`` on the dataset (its index, brought up to date with the files;
+    ``backend="rdflib"`` reads the files with rdflib instead), or on the SPARQL 1.1 ``endpoint`` when
     given (the same bound text is sent); return the full :class:`Result`."""
     from .sparql.binding import check_bound_values
     from .sparql.safety import parse_checked
 
     dataset_root = as_root(root)
-    text, bindings = bind_parameters(stored, params or {}, dataset_root)
+    store = open_store(dataset_root, backend)
+    text, bindings = bind_parameters(stored, params or {}, dataset_root, store)
     translated = parse_checked(text)
     check_bound_values(translated.algebra, bindings)
     if endpoint:
@@ -107,10 +110,7 @@ def run_stored(
 
         columns, rows = run_remote_select(endpoint, text, timeout=timeout)
         return Result(columns, [tuple(row.get(column) for column in columns) for row in rows])
-    graph = dataset_graph(dataset_root)
-    if hasattr(graph, "run"):  # the persistent index (csgkg.store.queries): Oxigraph runs the text
-        return graph.run(text)
-    return execute(graph, translated)
+    return store.query(text)
 
 
 def bound_query(name: str, /, *, root: RootLike = None, **params: object) -> str:
@@ -167,7 +167,7 @@ def compare(
     from .sparql.resolve import KINDS, index_for, resolve_member
 
     dataset_root = as_root(root)
-    graph = dataset_graph(dataset_root)
+    graph = open_store(dataset_root).graph()
     iri_a = resolve_member(graph, KINDS["a"], a, "a")
     iri_b = resolve_member(graph, KINDS["b"], b, "b")
     if iri_a == iri_b:

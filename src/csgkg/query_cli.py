@@ -114,8 +114,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     from rdflib import Literal
 
     from .queries import list_queries
-    from .sparql.engine import Result
     from .sparql.formats import render
+    from .store.base import Result
 
     rows = [
         (
@@ -137,13 +137,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _accepted_values(root, name: str) -> list[str]:
-    from .sparql.engine import dataset_graph
     from .sparql.resolve import KINDS, index_for
+    from .store.base import open_store
 
     kind = KINDS.get(name)
     if kind is None:
         return []
-    index = index_for(dataset_graph(root), kind)
+    index = index_for(open_store(root).graph(), kind)
     return sorted(index.names.values(), key=str.casefold)
 
 
@@ -227,6 +227,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return 0
     result = run_stored(stored, params, root, endpoint=args.endpoint, timeout=args.timeout)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     sys.stdout.write(render(result, _format(args)))
     if stored.is_violation_check and len(result):
         print(f"{stored.name}: {len(result)} problem(s) found", file=sys.stderr)

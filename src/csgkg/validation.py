@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -41,10 +40,10 @@ class ShapesError(CsgkgError):
     """The shapes themselves are broken (a bug in shapes/, not in the data)."""
 
 
-# Validation engines: pySHACL, or the fast engine (csgkg.fastshacl: the same results, computed with
-# SPARQL on an Oxigraph store). "auto" keeps small datasets, such as the real one, on pySHACL.
+# Validation engines: the fast engine (csgkg.fastshacl: pySHACL's results, computed with SPARQL on an
+# Oxigraph store) or pySHACL itself. "auto" is the fast engine at every size; shapes it does not
+# support fall back to pySHACL, and the report says so.
 ENGINES = ("auto", "pyshacl", "fast")
-FAST_ABOVE_FILES = 500
 
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -74,6 +73,8 @@ class ValidationReport:
     """Whether the data conforms (no Violation; warnings allowed) and every result."""
 
     results: list[ValidationResult] = field(default_factory=list)
+    engine: str = "pyshacl"  # the engine that made the report: "fast" or "pyshacl"
+    notes: list[str] = field(default_factory=list)  # what the user should know about the run
 
     @property
     def conforms(self) -> bool:
@@ -231,52 +232,52 @@ def validate(dataset: Dataset, extra: Iterable[SourceFile] = ()) -> ValidationRe
     return ValidationReport(read_results(results, dataset, extra, merged))
 
 
-def choose_engine(root: DatasetRoot, engine: str = "auto") -> str:
-    """The engine ``engine`` stands for on ``root``: "auto" is "fast" above FAST_ABOVE_FILES data files."""
+def choose_engine(engine: str = "auto") -> str:
+    """The engine ``engine`` stands for: "auto" is the fast engine (at every size)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
-    if engine != "auto":
-        return engine
-    return "fast" if count_data_files(root) > FAST_ABOVE_FILES else "pyshacl"
-
-
-def count_data_files(root: DatasetRoot) -> int:
-    """How many Turtle files ``data/`` holds (without sorting or stat-ing them)."""
-    count, stack = 0, [root.data_dir]
-    while stack:
-        try:
-            entries = list(os.scandir(stack.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(entry.path)
-            elif entry.name.endswith(".ttl"):
-                count += 1
-    return count
+    return "fast" if engine == "auto" else engine
 
 
 def validate_root(
     root: DatasetRoot, extra: Iterable[SourceFile] = (), engine: str = "auto", progress: Any = None
 ) -> ValidationReport:
     """Validate the dataset of ``root`` (with any ``extra`` files) with ``engine``, reading the files
-    the way that engine needs (rdflib for pySHACL, Oxigraph for the fast engine).
+    into the store that engine needs (Oxigraph for the fast engine, rdflib for pySHACL).
 
-    With "auto", shapes the fast engine does not support fall back to pySHACL; with "fast", they are
-    a ShapesError.
+    With "auto", shapes the fast engine does not support fall back to pySHACL (the report's notes say
+    so); with "fast", they are a ShapesError.
     """
-    chosen = choose_engine(root, engine)
-    if chosen == "fast":
+    extra = list(extra)
+    report = _validate_root(root, extra, engine, progress)
+    if not extra:  # a verdict on the whole dataset: the index keeps it for the queries to tell
+        from .store.index import open_index
+
+        open_index(root).record_verdict(report.conforms, len(report.violations), len(report.warnings))
+    return report
+
+
+def _validate_root(
+    root: DatasetRoot, extra: list[SourceFile], engine: str, progress: Any
+) -> ValidationReport:
+    note = None
+    if choose_engine(engine) == "fast":
         from .fastshacl.engine import validate_root as fast_validate
         from .fastshacl.model import UnsupportedShapes
 
         try:
-            return fast_validate(root, list(extra), progress=progress)
+            report = fast_validate(root, list(extra), progress=progress)
+            report.engine = "fast"
+            return report
         except UnsupportedShapes as exc:
             if engine == "fast":
                 raise ShapesError(
                     f"the fast engine cannot check these shapes ({exc}); use --engine pyshacl"
                 ) from None
+            note = f"validated with pySHACL: the fast engine does not support these shapes ({exc})"
     from .loader import load_dataset
 
-    return validate(load_dataset(root), extra)
+    report = validate(load_dataset(root), extra)
+    if note:
+        report.notes.append(note)
+    return report

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+from rdflib import Graph
+
 from ..errors import InputError
-from ..loader import Dataset, SourceFile, guess_format, parse_text, read_text
-from ..validation import ValidationReport, validate
+from ..fastshacl.keys import KeyTable, open_keys
+from ..loader import SourceFile, guess_format, load_dataset, load_shapes, parse_text, read_text
+from ..root import DatasetRoot
+from ..store.base import OxigraphStore
+from ..store.index import index_dir, open_index
+from ..validation import ValidationReport, choose_engine, validate
 from .claims import add_implicit_claims
 from .limits import Limits, run_limited
 from .policy import check_contribution
@@ -18,8 +30,9 @@ YAML_SUFFIXES = (".yaml", ".yml")
 TERM = re.compile(r"[^\s,()\[\]{}]+")
 
 
-def read_contribution(path: Path, dataset: Dataset, limits: Limits) -> SourceFile:
-    """Read one contributed file (Turtle, N-Triples, JSON-LD or the YAML form) into a SourceFile.
+def read_contribution(path: Path, root: DatasetRoot, graph: Graph, limits: Limits) -> SourceFile:
+    """Read one contributed file (Turtle, N-Triples, JSON-LD or the YAML form) into a SourceFile;
+    ``graph`` is the dataset (the YAML form looks names up in it).
 
     The size limit is checked before anything is parsed.
     """
@@ -42,10 +55,10 @@ def read_contribution(path: Path, dataset: Dataset, limits: Limits) -> SourceFil
             "a contribution describes a few new entries (very long lists or collections are refused)",
         )
     if path.suffix.lower() in YAML_SUFFIXES:
-        source = parse_yaml_form(text, path, dataset.graph())
+        source = parse_yaml_form(text, path, graph)
     else:
-        graph = parse_text(text, path, guess_format(path), dataset.root)
-        source = SourceFile(path=path, kind="contribution", text=text, graph=graph)
+        parsed = parse_text(text, path, guess_format(path), root)
+        source = SourceFile(path=path, kind="contribution", text=text, graph=parsed)
     add_implicit_claims(source.graph)
     return source
 
@@ -58,17 +71,76 @@ class CheckResult:
     sources: list[SourceFile]
 
 
-def _check(dataset: Dataset, paths: list[Path], limits: Limits) -> CheckResult:
-    sources = [read_contribution(path, dataset, limits) for path in paths]
-    dataset_graph = dataset.graph()
-    policy = [r for source in sources for r in check_contribution(source, dataset_graph)]
-    shacl = validate(dataset, sources)
-    return CheckResult(ValidationReport(policy + shacl.results), sources)
+def remove_abandoned_copies(folder: Path) -> None:
+    """Remove the copies of the index made by checks whose process is gone (a check stopped by its time
+    or memory limit is killed before it can remove its own copy)."""
+    for copy in folder.glob(".check-*"):
+        pid = copy.name.split("-")[1]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        shutil.rmtree(copy, ignore_errors=True)
 
 
-def check_files(dataset: Dataset, paths: list[Path], limits: Limits | None = None) -> CheckResult:
-    """Read and validate ``paths`` together with ``dataset`` in a worker process within ``limits``."""
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def _index_copy(root: DatasetRoot) -> Iterator[tuple[OxigraphStore, KeyTable | None]]:
+    """A writable copy of the index, brought up to date first (a RocksDB checkpoint: hard links, a
+    millisecond), with the index's key table when it was written for these files; removed afterwards."""
+    index = open_index(root)
+    folder = index_dir(root)
+    remove_abandoned_copies(folder)
+    copy = Path(tempfile.mkdtemp(prefix=f".check-{os.getpid()}-", dir=folder))
+    shutil.rmtree(copy)
+    index.store.backup(str(copy))
+    store = ox.Store(str(copy))
+    try:
+        yield OxigraphStore(root, store, index.files), open_keys(folder, index.state.keys)
+    finally:
+        del store
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+def _check(root: DatasetRoot, paths: list[Path], limits: Limits, engine: str) -> CheckResult:
+    """Read the files, apply the instance-data policy, and validate them with the dataset, their nodes
+    and the nodes they refer to as focus nodes: with the fast engine on a copy of the index, or with
+    pySHACL on the dataset read by rdflib."""
+    if engine == "fast":
+        from ..fastshacl.engine import validate_store
+
+        with _index_copy(root) as (store, keys):
+            graph = store.graph()
+            sources = [read_contribution(path, root, graph, limits) for path in paths]
+            policy = [r for source in sources for r in check_contribution(source, graph)]
+            if not any(r.constraint == "policy:safe-iri" for r in policy):
+                shapes = load_shapes(root)
+                shacl = validate_store(root, store.ox, store.files, shapes, extra=sources, keys=keys)
+                return CheckResult(ValidationReport(policy + shacl.results, engine="fast"), sources)
+    # pySHACL: asked for, or the files hold an IRI Oxigraph cannot store (the policy result says so).
+    dataset = load_dataset(root)
+    graph = dataset.graph()
+    sources = [read_contribution(path, root, graph, limits) for path in paths]
+    policy = [r for source in sources for r in check_contribution(source, graph)]
+    return CheckResult(ValidationReport(policy + validate(dataset, sources).results), sources)
+
+
+def check_files(
+    root: DatasetRoot, paths: list[Path], limits: Limits | None = None, engine: str = "auto"
+) -> CheckResult:
+    """Read and validate ``paths`` together with the dataset of ``root`` in a worker process within
+    ``limits``; ``engine`` as for :func:`csgkg.validation.validate_root` ("auto" is the fast engine)."""
+    chosen = choose_engine(engine)
     limits = limits or Limits.from_env()
     what = ", ".join(str(p) for p in paths)
-    hint = "on a large dataset the fast engine (--engine fast) is much quicker and needs far less memory"
-    return run_limited(_check, (dataset, [Path(p) for p in paths], limits), limits, what, hint)
+    hint = ""
+    if chosen == "pyshacl":
+        hint = "on a large dataset the fast engine (--engine fast) is much quicker and needs far less memory"
+    return run_limited(_check, (root, [Path(p) for p in paths], limits, chosen), limits, what, hint)

@@ -112,14 +112,24 @@ def _ended_without_answer(exitcode: int | None, limits: Limits) -> str:
     return message + "It had no memory limit; the system may have stopped it for using too much memory"
 
 
+def _worker_context() -> Any:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["csgkg.contribution.check"])  # each worker starts with it imported
+    return context
+
+
 def run_limited(func: Callable[..., Any], args: tuple, limits: Limits, what: str, hint: str = "") -> Any:
-    """Run ``func(*args)`` in a forked worker within ``limits``; return its result or raise a CsgkgError.
+    """Run ``func(*args)`` in a worker process within ``limits``; return its result or raise a CsgkgError.
+
+    The worker is forked from a clean server process (multiprocessing's "forkserver"), never from the
+    caller: a caller that has a store open holds threads and locks that a forked copy would inherit
+    half-way, and the worker could then wait for ever.
 
     ``what`` names the input in error messages (usually the file); ``hint`` (what else the user can
     try) is added to the message when the check runs out of time or memory, or its worker dies.
     """
     suffix = f"; {hint}" if hint else ""
-    context = multiprocessing.get_context("fork")
+    context = _worker_context()
     parent, child = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(child, func, args, limits.memory), daemon=True)
     process.start()

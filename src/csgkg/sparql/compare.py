@@ -8,7 +8,7 @@ import io
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .engine import Result
+from ..store.base import Result
 from .formats import short_text
 
 SIDES = ("shared", "only a", "only b")

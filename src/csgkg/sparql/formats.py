@@ -18,7 +18,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from ..locate import curie
-from .engine import Result, python_value
+from ..store.base import Result, python_value
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 TABLE_CELL_WIDTH = 60

@@ -132,11 +132,7 @@ _CACHE: dict[tuple[int, str], tuple[Graph, Index]] = {}
 
 
 def index_for(graph: Graph, kind: Kind) -> Index:
-    """The (cached) index of ``kind`` over ``graph``: for the build's index (csgkg.store.queries), the
-    one the build wrote (csgkg.store.names), when there is one."""
-    table = getattr(graph, "names_table", None)
-    if table is not None:
-        return table.index(kind)
+    """The index of ``kind`` over ``graph``, kept while the same graph object is asked again."""
     key = (id(graph), kind.noun)
     cached = _CACHE.get(key)
     if cached is None or cached[0] is not graph:
