@@ -17,8 +17,8 @@ import difflib
 import sys
 from pathlib import Path
 
-from csgkg.queries import run_example
-from csgkg.root import find_root
+from csgkg.core.root import find_root
+from csgkg.sparql.api import run_example
 from csgkg.sparql.catalogue import StoredQuery, list_stored
 from csgkg.sparql.decorators import EXPECTED_MARKER
 from csgkg.sparql.formats import to_markdown

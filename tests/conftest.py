@@ -10,9 +10,9 @@ from types import ModuleType
 
 import pytest
 
-from csgkg.loader import Dataset, load_dataset
-from csgkg.root import DatasetRoot
-from csgkg.validation import ValidationReport, validate
+from csgkg.core.root import DatasetRoot
+from csgkg.io.parse import Dataset, load_dataset
+from csgkg.validation.run import ValidationReport, validate
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = Path(__file__).resolve().parent / "examples"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from csgkg.serve import find_oxigraph
+from csgkg.publish.serve import find_oxigraph
 
 LOOPBACK = "127.0.0.1"
 

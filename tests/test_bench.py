@@ -1,4 +1,4 @@
-"""scripts/bench.py stops a run at its time limit together with everything the run started, and
+"""benchmarks/bench.py stops a run at its time limit together with everything the run started, and
 never reports the time of a failed run as a measurement.
 
 The figures the benchmark prints are not asserted by any test.
@@ -16,8 +16,8 @@ from conftest import REPO
 
 
 def load_bench():
-    """scripts/bench.py as a module."""
-    spec = importlib.util.spec_from_file_location("csgkg_bench", REPO / "scripts" / "bench.py")
+    """benchmarks/bench.py as a module."""
+    spec = importlib.util.spec_from_file_location("csgkg_bench", REPO / "benchmarks" / "bench.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["csgkg_bench"] = module
     spec.loader.exec_module(module)
@@ -70,9 +70,40 @@ def test_a_failed_run_is_not_a_measurement() -> None:
     failed = bench.measure([sys.executable, "-c", script], runs=3, timeout=30)
     assert failed["failed"] and failed["median_s"] is None and failed["code"] == 2
     assert failed["runs"] == 1 and failed["error"] == "error: out of memory"
-    assert bench.shown(failed) == "failed (exit 2)"
-    assert bench.met_by(failed, 1000.0) is False
+    report = _report()
+    assert report.shown(failed) == "failed (exit 2)"
+    assert report.judged(failed, 1000.0) == "failed (exit 2) (target 1000: not met)"
     # Validation of a registry with violations exits with 1: expected there, so it is measured.
     expected = bench.measure([sys.executable, "-c", "import sys; sys.exit(1)"], runs=2, expect=(1,))
     assert not expected.get("failed") and expected["median_s"] is not None and expected["runs"] == 2
-    assert bench.met_by(expected, 1000.0) is True
+    assert report.judged(expected, 1000.0).endswith("(target 1000: met)")
+
+
+def _report():
+    spec = importlib.util.spec_from_file_location("csgkg_bench_report", REPO / "benchmarks" / "report.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_performance_page_is_generated_from_the_committed_results() -> None:
+    report = _report()
+    assert (REPO / "docs" / "performance.md").read_text(encoding="utf-8") == report.render(report.load_runs())
+
+
+def test_the_report_holds_each_figure_to_its_target() -> None:
+    report = _report()
+    cold = {"median_s": 0.4, "runs": 3, "timed_out": False, "timeout_s": 60, "peak_mb": 90, "code": 0}
+    slow = {**cold, "median_s": 0.7}
+    figures = {
+        "started": "2026-12-04T00:00:00",
+        "commit": "abc1234",
+        "machine": {"cpus": 2, "python": "3.11"},
+        "real": {"queries_cold": {"fast-one": cold, "slow-one": slow}, "help": {**cold, "median_s": 0.2}},
+        "results": [],
+    }
+    text = report.render([figures])
+    assert "| query fast-one (cold) | 0.40 s (target 0.5: met) |" in text
+    assert "| query slow-one (cold) | 0.70 s (target 0.5: NOT met) |" in text
+    assert "| `csgkg --help` | 0.20 s (target 0.3: met) |" in text
+    assert "commit abc1234" in text

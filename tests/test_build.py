@@ -10,7 +10,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import SKOS
 
 from conftest import copy_root
-from csgkg.build import build
+from csgkg.publish.pipeline import build
 
 FILES = ("csgkg.ttl", "csgkg.nt", "csgkg.jsonld", "csgkg-inferred.ttl", "context.jsonld")
 
@@ -52,7 +52,7 @@ def test_release_formats_round_trip(tmp_root, dataset) -> None:
 
 
 def test_turtle_to_jsonld_to_turtle_is_isomorphic(tmp_root, dataset) -> None:
-    from csgkg.export import load_context, to_jsonld, to_turtle
+    from csgkg.io.serialise import load_context, to_jsonld, to_turtle
 
     jsonld = to_jsonld(dataset.graph(), load_context(tmp_root.context_file))
     back = Graph().parse(data=jsonld, format="json-ld")
@@ -76,7 +76,7 @@ def test_inferred_release_closes_the_hierarchy(tmp_root) -> None:
     from rdflib import URIRef
     from rdflib.namespace import RDF
 
-    from csgkg.namespaces import CSG, PREFIXES
+    from csgkg.core.namespaces import CSG, PREFIXES
 
     harm = PREFIXES["harm"]
     sb = URIRef(PREFIXES["intervention"] + "shifting-boundaries")
@@ -127,8 +127,8 @@ def test_a_synthetic_registry_gets_the_same_release_as_the_real_dataset(tmp_path
     """One pipeline: a generated registry is built into the same set of files, in the same formats
     (JSON-LD compacted with the designed context), byte-identical twice, each holding the graph."""
     from conftest import load_synth
-    from csgkg.loader import load_dataset
-    from csgkg.root import DatasetRoot
+    from csgkg.core.root import DatasetRoot
+    from csgkg.io.parse import load_dataset
 
     assert build(tmp_root).ok
     synth = load_synth()
@@ -155,7 +155,7 @@ def test_a_synthetic_registry_gets_the_same_release_as_the_real_dataset(tmp_path
 def test_a_build_stopped_part_way_leaves_the_old_release_whole(tmp_root, monkeypatch) -> None:
     import pytest
 
-    import csgkg.build
+    import csgkg.publish.pipeline
 
     assert build(tmp_root).ok
     before = _release(tmp_root.dist_dir)
@@ -163,7 +163,7 @@ def test_a_build_stopped_part_way_leaves_the_old_release_whole(tmp_root, monkeyp
     def fail(*args, **kwargs):
         raise RuntimeError("stopped")
 
-    monkeypatch.setattr(csgkg.build, "write_release", fail)
+    monkeypatch.setattr(csgkg.publish.pipeline, "write_release", fail)
     victim = tmp_root.data_dir / "interventions" / "shifting-boundaries.ttl"
     victim.write_text(victim.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     with pytest.raises(RuntimeError):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, REPO
-from csgkg.cli import main
+from csgkg.cli.main import main
 
 INVALID = EXAMPLES / "invalid"
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, copy_root
-from csgkg.cli import main
+from csgkg.cli.main import main
 from test_contributions import tree_digest
 
 VALID_TURTLE = (EXAMPLES / "contributions" / "valid" / "peer-listening-scheme.ttl").read_bytes()

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, REPO
-from csgkg.cli import main
-from csgkg.loader import load_dataset
-from csgkg.validation import validate
+from csgkg.cli.main import main
+from csgkg.io.parse import load_dataset
+from csgkg.validation.run import validate
 
 CONTRIBUTIONS = EXAMPLES / "contributions"
 EXPECTED = json.loads((CONTRIBUTIONS / "expected.json").read_text(encoding="utf-8"))
@@ -207,7 +207,7 @@ def connect(port: int) -> None:
 
 def test_a_check_that_runs_too_long_is_stopped(tmp_path: Path, monkeypatch) -> None:
     from csgkg.contribution import limits
-    from csgkg.errors import InputError
+    from csgkg.core.errors import InputError
 
     with pytest.raises(InputError, match=r"took longer than 1 s and was stopped; try the fast engine$"):
         limits.run_limited(slow, (1,), limits.Limits(timeout=1), "slow.ttl", hint="try the fast engine")
@@ -215,7 +215,7 @@ def test_a_check_that_runs_too_long_is_stopped(tmp_path: Path, monkeypatch) -> N
 
 def test_memory_is_bounded(tmp_path: Path) -> None:
     from csgkg.contribution import limits
-    from csgkg.errors import InputError
+    from csgkg.core.errors import InputError
 
     bounded = limits.Limits(memory=256 * 1024**2)
     with pytest.raises(InputError, match=r"ran out of the memory allowed for a check \(256 MB .*; try less$"):
@@ -226,7 +226,7 @@ def test_a_worker_that_dies_is_explained(tmp_path: Path) -> None:
     """A worker that ends without an answer (killed, or crashed on its memory limit) gets a message
     saying how it ended and which limit to raise, not a bare "stopped unexpectedly"."""
     from csgkg.contribution import limits
-    from csgkg.errors import InputError
+    from csgkg.core.errors import InputError
 
     with pytest.raises(InputError) as info:
         bounded = limits.Limits(timeout=10, memory=512 * 1024**2)
@@ -287,7 +287,7 @@ def test_no_network_connection_is_attempted(tmp_path: Path) -> None:
 
 def test_network_access_inside_the_worker_is_refused() -> None:
     from csgkg.contribution import limits
-    from csgkg.errors import CsgkgError
+    from csgkg.core.errors import CsgkgError
 
     with pytest.raises(CsgkgError, match="network access was attempted"):
         limits.run_limited(connect, (9,), limits.Limits(timeout=10), "net.ttl")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from csgkg.namespaces import CSG, ONTOLOGY_IRI, VANN
+from csgkg.core.namespaces import CSG, ONTOLOGY_IRI, VANN
 
 
 def test_dataset_conforms_without_warnings(report) -> None:
@@ -189,7 +189,7 @@ def _slugs(graph, subject, prop) -> set[str]:
 
 
 def test_every_seed_intervention_is_present_with_its_facets(dataset) -> None:
-    from csgkg.namespaces import PREFIXES
+    from csgkg.core.namespaces import PREFIXES
 
     g = dataset.graph()
     interventions = {
@@ -210,7 +210,7 @@ def test_every_seed_intervention_is_present_with_its_facets(dataset) -> None:
 
 
 def test_forms_and_programmes_are_linked_both_ways(dataset) -> None:
-    from csgkg.namespaces import PREFIXES
+    from csgkg.core.namespaces import PREFIXES
 
     g = dataset.graph()
     i = PREFIXES["intervention"]

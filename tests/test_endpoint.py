@@ -20,12 +20,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from conftest import REPO, copy_root
-from csgkg.build import build
-from csgkg.namespaces import DATASET_IRI, PREFIXES
-from csgkg.ntfile import count_ntriples
-from csgkg.push import derive_query_endpoint, graph_store_url, push
-from csgkg.queries import bound_query, get_query, list_queries, run_example
-from csgkg.remote import (
+from csgkg.core.namespaces import DATASET_IRI, PREFIXES
+from csgkg.core.root import DatasetRoot
+from csgkg.io.remote import (
     EndpointError,
     EndpointHTTPError,
     EndpointTimeout,
@@ -34,7 +31,10 @@ from csgkg.remote import (
     NotSparqlResults,
     run_remote_select,
 )
-from csgkg.root import DatasetRoot
+from csgkg.publish.pipeline import build
+from csgkg.publish.push import derive_query_endpoint, graph_store_url, push
+from csgkg.publish.released import count_ntriples
+from csgkg.sparql.api import bound_query, get_query, list_queries, run_example
 from endpoint_fixtures import (
     LOOPBACK,
     answer,

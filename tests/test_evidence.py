@@ -15,8 +15,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 import csgkg
-from csgkg.cli import main
-from csgkg.namespaces import CSG, PREFIXES, SCHEMA, SCHEMES, VOCAB
+from csgkg.cli.main import main
+from csgkg.core.namespaces import CSG, PREFIXES, SCHEMA, SCHEMES, VOCAB
 
 SOURCE, EDITORIAL = CSG.StatedBySource, CSG.EditorialJudgement
 CROSSWALK = URIRef(VOCAB + "evidence-crosswalk")

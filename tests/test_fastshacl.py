@@ -2,7 +2,7 @@
 
 On a synthetic registry of 1,000 interventions with injected violations (scripts/synth.py), on the
 real dataset, and on every example of tests/examples. No timing is asserted here: speed is measured
-by scripts/bench.py.
+by benchmarks/bench.py.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import SH
 
 from conftest import EXAMPLES, REPO, copy_root, load_synth
-from csgkg.fastshacl.engine import validate_root as fast_validate
+from csgkg.core.root import DatasetRoot
 from csgkg.fastshacl.model import ShapeSet, UnsupportedShapes
 from csgkg.fastshacl.rewrite import key_join, optimise
 from csgkg.fastshacl.sparqlc import join_safe
-from csgkg.loader import load_dataset, load_shapes, parse_file
-from csgkg.root import DatasetRoot
-from csgkg.validation import ShapesError, validate, validate_root
+from csgkg.io.parse import load_dataset, load_shapes, parse_file
+from csgkg.validation.fast import validate_root as fast_validate
+from csgkg.validation.run import ShapesError, validate, validate_root
 
 EXAMPLE_FILES = sorted((EXAMPLES / "invalid").glob("*.ttl")) + sorted((EXAMPLES / "valid").glob("*.ttl"))
 
@@ -75,8 +75,8 @@ def sparql_examples() -> list[Path]:
 def test_parsing_each_query_once_leaves_pyshacls_results_unchanged(
     dataset, path: Path | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """csgkg.validation hands pySHACL each SPARQL constraint parsed once; pySHACL alone gives the same."""
-    import csgkg.validation as validation
+    """csgkg.validation.run hands pySHACL each SPARQL constraint parsed once; pySHACL alone gives the same."""
+    import csgkg.validation.run as validation
 
     def extra():
         return [] if path is None else [parse_file(path, "contribution", dataset.root)]

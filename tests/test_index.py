@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, copy_root, load_synth
-from csgkg.build import build
 from csgkg.contribution.check import check_files
 from csgkg.core.manifest import scan
-from csgkg.loader import load_dataset
-from csgkg.queries import list_queries, query, run_example, run_stored
-from csgkg.root import DatasetRoot
+from csgkg.core.root import DatasetRoot
+from csgkg.io.parse import load_dataset
+from csgkg.publish.pipeline import build
+from csgkg.sparql.api import list_queries, query, run_example, run_stored
 from csgkg.store.index import State, open_index, store_dir
 
 
@@ -181,11 +181,11 @@ def test_a_dataset_with_violations_is_indexed_and_queries_say_it_does_not_valida
 def test_build_writes_a_key_table_that_names_existing_labels(built: DatasetRoot) -> None:
     from rdflib import Literal
 
-    from csgkg.fastshacl.engine import analysis_cache
     from csgkg.fastshacl.keys import keyed_constraints, open_keys
     from csgkg.fastshacl.model import ShapeSet
-    from csgkg.loader import load_shapes
+    from csgkg.io.parse import load_shapes
     from csgkg.store.index import index_dir
+    from csgkg.validation.fast import analysis_cache
 
     keys = open_keys(index_dir(built), open_index(built).state.keys)
     assert keys is not None
@@ -263,7 +263,7 @@ def test_copies_left_by_killed_checks_are_removed(built: DatasetRoot) -> None:
 
 def test_add_with_the_fast_engine_writes_what_pyshacl_accepts(tmp_path: Path, capsys) -> None:
     """`csgkg add --engine fast` (the path large registries take) refuses and adds as pySHACL does."""
-    from csgkg.cli import main
+    from csgkg.cli.main import main
 
     contributions = EXAMPLES / "contributions"
     fast_root = copy_root(tmp_path / "fast")
@@ -288,7 +288,7 @@ def _digest(folder: Path) -> dict[str, bytes]:
 
 
 def validate_root_conforms(root: DatasetRoot) -> bool:
-    from csgkg.validation import validate
+    from csgkg.validation.run import validate
 
     return validate(load_dataset(root)).conforms
 
@@ -323,7 +323,7 @@ def test_memory_of_a_dropped_store_goes_back_to_the_system(tmp_path: Path) -> No
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from csgkg.root import DatasetRoot\n"
+        "from csgkg.core.root import DatasetRoot\n"
         "from csgkg.store.loading import memory_store\n"
         "from csgkg.store.memory import give_back_memory\n"
         "def rss(): return int(open('/proc/self/statm').read().split()[1])\n"

@@ -20,12 +20,13 @@ from rdflib.namespace import SKOS
 
 import csgkg
 from conftest import REPO, copy_root
-from csgkg.errors import UsageError
-from csgkg.export import to_ntriples
-from csgkg.loader import load_dataset
-from csgkg.locate import curie
-from csgkg.namespaces import CSG
-from csgkg.queries import (
+from csgkg.core.errors import UsageError
+from csgkg.core.namespaces import CSG
+from csgkg.core.root import DatasetRoot
+from csgkg.io.locate import curie
+from csgkg.io.parse import load_dataset
+from csgkg.io.serialise import to_ntriples
+from csgkg.sparql.api import (
     bind_parameters,
     bound_query,
     get_query,
@@ -33,7 +34,6 @@ from csgkg.queries import (
     run_example,
     run_stored,
 )
-from csgkg.root import DatasetRoot
 from csgkg.sparql.catalogue import StoredQuery
 from csgkg.sparql.decorators import decorator_lines, parse_decorators
 from csgkg.sparql.formats import display_rows

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_root
-from csgkg.cli import main
+from csgkg.cli.main import main
 
 FIXTURES = Path(__file__).resolve().parent / "query-fixtures"
 SCHOOL = [

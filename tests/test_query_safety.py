@@ -12,9 +12,9 @@ from rdflib import Literal, URIRef
 
 import csgkg
 from conftest import REPO
-from csgkg.cli import main
-from csgkg.errors import UsageError
-from csgkg.root import DatasetRoot
+from csgkg.cli.main import main
+from csgkg.core.errors import UsageError
+from csgkg.core.root import DatasetRoot
 from csgkg.sparql.binding import check_bound_values, inject_values, term_to_sparql
 from csgkg.sparql.safety import QuerySyntaxError, UnsafeQueryError, parse_checked
 from csgkg.store import base

@@ -19,11 +19,11 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, VOID, XSD
 
 from conftest import REPO, copy_root
-from csgkg.build import build
-from csgkg.namespaces import CSG, ONTOLOGY_IRI, PREFIXES
-from csgkg.release.framing import CONTEXT_IRI, context_loader
-from csgkg.release.tables import SEPARATOR
-from csgkg.root import DatasetRoot
+from csgkg.core.namespaces import CSG, ONTOLOGY_IRI, PREFIXES
+from csgkg.core.root import DatasetRoot
+from csgkg.publish.pipeline import build
+from csgkg.publish.release.framing import CONTEXT_IRI, context_loader
+from csgkg.publish.release.tables import SEPARATOR
 
 DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"
@@ -51,7 +51,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> DatasetRoot:
 @pytest.fixture(scope="module")
 def expected(release: DatasetRoot) -> Graph:
     """The build's graph: the union of the ontology, vocabularies and data."""
-    from csgkg.loader import load_dataset
+    from csgkg.io.parse import load_dataset
 
     return load_dataset(release).graph()
 
@@ -374,7 +374,7 @@ def test_changes_since_the_newest_git_tag(tmp_path) -> None:
 
 
 def test_since_an_unknown_tag_is_a_clear_error(tmp_path) -> None:
-    from csgkg.cli import main
+    from csgkg.cli.main import main
 
     root = copy_root(tmp_path / "root")
     assert main(["--root", str(root.path), "build", "--since", "no-such-release"]) == 2
@@ -402,7 +402,7 @@ def test_two_builds_are_byte_identical(release, tmp_path) -> None:
 
 
 def test_release_version_comes_from_the_ontology_not_the_clock() -> None:
-    from csgkg.release.version import ReleaseError, release_info
+    from csgkg.publish.release.version import ReleaseError, release_info
 
     graph = Graph().parse(REPO / "ontology" / "csgkg.ttl", format="turtle")
     info = release_info(graph)

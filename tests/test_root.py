@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from csgkg.root import RootNotFoundError, find_root, packaged_root
+from csgkg.core.root import RootNotFoundError, find_root, packaged_root
 
 
 def test_explicit_root_wins(tmp_root) -> None:

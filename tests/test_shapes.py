@@ -12,8 +12,8 @@ import pytest
 from rdflib import Graph
 
 from conftest import EXAMPLES
-from csgkg.loader import load_shapes, parse_file
-from csgkg.validation import validate
+from csgkg.io.parse import load_shapes, parse_file
+from csgkg.validation.run import validate
 
 INVALID = sorted((EXAMPLES / "invalid").glob("*.ttl"))
 VALID = sorted((EXAMPLES / "valid").glob("*.ttl"))

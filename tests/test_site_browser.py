@@ -21,8 +21,8 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import REPO
-from csgkg.namespaces import CSG, PREFIXES
-from csgkg.root import DatasetRoot
+from csgkg.core.namespaces import CSG, PREFIXES
+from csgkg.core.root import DatasetRoot
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -55,7 +55,7 @@ SELECT DISTINCT ?intervention WHERE {
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The catalogue of the repository's dataset, built once into a temporary folder."""
-    from csgkg.site import build_site
+    from csgkg.publish.site import build_site
 
     out = tmp_path_factory.mktemp("catalogue") / "site"
     build_site(DatasetRoot(REPO), out=out)
@@ -65,7 +65,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def base_url(site: Path) -> Iterator[str]:
     """The site served by the standard library's http.server on 127.0.0.1, in a thread."""
-    from csgkg.site.serve import serve_in_thread
+    from csgkg.publish.site.serve import serve_in_thread
 
     server, url = serve_in_thread(site)
     yield url
@@ -130,7 +130,7 @@ def visible_interventions(page: Any) -> set[str]:
 
 
 def label(graph: Graph, iri: str) -> str:
-    from csgkg.release.records import label_of
+    from csgkg.publish.release.records import label_of
 
     return label_of(graph, URIRef(iri))
 
@@ -357,7 +357,7 @@ def test_each_intervention_has_its_turtle_and_jsonld(site, dataset) -> None:
 
 
 def test_structured_data_cannot_close_its_script_element() -> None:
-    from csgkg.site.schema_org import script_json
+    from csgkg.publish.site.schema_org import script_json
 
     data = {"description": "a </script><script>alert(1)</script> and <!-- a comment"}
     text = script_json(data)

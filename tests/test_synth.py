@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from conftest import REPO
-from csgkg.loader import load_dataset
-from csgkg.root import DatasetRoot
-from csgkg.validation import validate
+from csgkg.core.root import DatasetRoot
+from csgkg.io.parse import load_dataset
+from csgkg.validation.run import validate
 
 
 def test_synthetic_registry_reports_exactly_its_injected_violations(tmp_path: Path) -> None:

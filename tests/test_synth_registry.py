@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from conftest import REPO
-from csgkg.fastshacl.engine import validate_root
-from csgkg.root import DatasetRoot
+from csgkg.core.root import DatasetRoot
+from csgkg.validation.fast import validate_root
 
 SYNTH = REPO / "scripts" / "synth.py"
 

@@ -1,7 +1,8 @@
 """csgkg: the Contextual Safeguarding Knowledge Graph toolkit.
 
-The library API: :func:`find_root`, :func:`load_dataset`, :func:`validate`, :func:`build`,
-:func:`query`, :func:`query_df`, :func:`query_sparql`, :func:`list_queries`, :func:`compare`.
+The library API (:mod:`csgkg.api`, exactly what the ``csgkg`` commands call): :func:`validate`,
+:func:`check`, :func:`add`, :func:`build`, :func:`query`, :func:`query_df`, :func:`query_sparql`,
+:func:`list_queries`, :func:`compare`; and :func:`find_root`, :func:`load_dataset`.
 Names are imported lazily so that ``csgkg --help`` starts without loading rdflib.
 """
 
@@ -13,20 +14,23 @@ from typing import Any
 __version__ = "0.1.0"
 
 _API = {
-    "BuildResult": "build",
-    "build": "build",
-    "Dataset": "loader",
-    "load_dataset": "loader",
-    "DatasetRoot": "root",
-    "find_root": "root",
-    "compare": "queries",
-    "list_queries": "queries",
-    "query": "queries",
-    "query_df": "queries",
-    "query_sparql": "queries",
-    "ValidationReport": "validation",
-    "ValidationResult": "validation",
-    "validate": "validation",
+    "BuildResult": "publish.pipeline",
+    "CheckResult": "contribution.check",
+    "Dataset": "io.parse",
+    "DatasetRoot": "core.root",
+    "ValidationReport": "validation.run",
+    "ValidationResult": "validation.run",
+    "add": "api",
+    "build": "api",
+    "check": "api",
+    "compare": "api",
+    "find_root": "core.root",
+    "list_queries": "api",
+    "load_dataset": "io.parse",
+    "query": "api",
+    "query_df": "api",
+    "query_sparql": "api",
+    "validate": "api",
 }
 
 __all__ = [*sorted(_API), "__version__"]

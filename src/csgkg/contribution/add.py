@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from ..errors import CsgkgError
-from ..export import to_turtle, umask
-from ..messages import local_name
-from ..namespaces import CSG, new_graph
-from ..root import DatasetRoot
+from csgkg.contribution.check import check_files
+from csgkg.contribution.limits import Limits
+from csgkg.core.errors import CsgkgError
+from csgkg.core.files import FileExistsConflict, write_new_files
+from csgkg.core.namespaces import CSG, new_graph
+from csgkg.core.root import DatasetRoot
+from csgkg.io.serialise import to_turtle
+from csgkg.validation.messages import local_name
+from csgkg.validation.run import ValidationReport
 
 FOLDERS = {
     CSG.Approach: "interventions",
@@ -47,39 +50,31 @@ def plan_files(root: DatasetRoot, graph: Graph) -> dict[Path, str]:
 
 
 def write_all(plans: dict[Path, str]) -> list[Path]:
-    """Write every planned file through a temporary file, fsync and rename; on any failure remove what
-    was written, so that data/ is left exactly as it was."""
-    staged: list[tuple[Path, Path]] = []
-    done: list[Path] = []
+    """Create every planned file, all or nothing (:func:`csgkg.core.files.write_new_files`): on any
+    failure data/ is left exactly as it was."""
     try:
-        for path, content in sorted(plans.items()):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((Path(tmp), path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content.encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o666 & ~umask())
-        for tmp, path in staged:
-            if path.exists():
-                raise AddError(f"{path} appeared while adding; nothing was added")
-            os.replace(tmp, path)
-            done.append(path)
-        _fsync_dirs({path.parent for path in done})
-    except BaseException:
-        for path in done:
-            path.unlink(missing_ok=True)
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    return done
+        return write_new_files(plans)
+    except FileExistsConflict as exc:
+        raise AddError(f"{exc}; nothing was added") from None
 
 
-def _fsync_dirs(folders: set[Path]) -> None:
-    for folder in folders:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+@dataclass
+class AddResult:
+    """What ``add`` did: the check's report and the files it wrote (none when it did not conform)."""
+
+    report: ValidationReport
+    written: list[Path] = field(default_factory=list)
+
+
+def add_files(
+    root: DatasetRoot, paths: list[Path], limits: Limits | None = None, engine: str = "auto"
+) -> AddResult:
+    """Check contributed files with the dataset and, only if they conform, write each new entry into
+    data/ as a canonical Turtle file (all or nothing)."""
+    result = check_files(root, paths, limits, engine)
+    if not result.report.conforms:
+        return AddResult(result.report)
+    merged = new_graph()
+    for source in result.sources:
+        merged += source.graph
+    return AddResult(result.report, write_all(plan_files(root, merged)))

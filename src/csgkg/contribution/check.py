@@ -14,17 +14,17 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..errors import InputError
-from ..fastshacl.keys import KeyTable, open_keys
-from ..loader import SourceFile, guess_format, load_dataset, load_shapes, parse_text, read_text
-from ..root import DatasetRoot
-from ..store.base import OxigraphStore
-from ..store.index import index_dir, open_index
-from ..validation import ValidationReport, choose_engine, validate
-from .claims import add_implicit_claims
-from .limits import Limits, run_limited
-from .policy import check_contribution
-from .yamlform import parse_yaml_form
+from csgkg.contribution.claims import add_implicit_claims
+from csgkg.contribution.limits import Limits, run_limited
+from csgkg.contribution.policy import check_contribution
+from csgkg.contribution.yamlform import parse_yaml_form
+from csgkg.core.errors import InputError
+from csgkg.core.root import DatasetRoot
+from csgkg.fastshacl.keys import KeyTable, open_keys
+from csgkg.io.parse import SourceFile, guess_format, load_dataset, load_shapes, parse_text, read_text
+from csgkg.store.base import OxigraphStore
+from csgkg.store.index import index_dir, open_index
+from csgkg.validation.run import ValidationReport, choose_engine, validate
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TERM = re.compile(r"[^\s,()\[\]{}]+")
@@ -114,7 +114,7 @@ def _check(root: DatasetRoot, paths: list[Path], limits: Limits, engine: str) ->
     and the nodes they refer to as focus nodes: with the fast engine on a copy of the index, or with
     pySHACL on the dataset read by rdflib."""
     if engine == "fast":
-        from ..fastshacl.engine import validate_store
+        from csgkg.validation.fast import validate_store
 
         with _index_copy(root) as (store, keys):
             graph = store.graph()
@@ -136,7 +136,7 @@ def check_files(
     root: DatasetRoot, paths: list[Path], limits: Limits | None = None, engine: str = "auto"
 ) -> CheckResult:
     """Read and validate ``paths`` together with the dataset of ``root`` in a worker process within
-    ``limits``; ``engine`` as for :func:`csgkg.validation.validate_root` ("auto" is the fast engine)."""
+    ``limits``; ``engine`` as for :func:`csgkg.validation.run.validate_root` ("auto" is the fast engine)."""
     chosen = choose_engine(engine)
     limits = limits or Limits.from_env()
     what = ", ".join(str(p) for p in paths)

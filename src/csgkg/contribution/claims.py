@@ -5,8 +5,8 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from ..messages import local_name
-from ..namespaces import CSG, PREFIXES
+from csgkg.core.namespaces import CSG, PREFIXES
+from csgkg.validation.messages import local_name
 
 # The properties whose statements must each be recorded as a claim with its source.
 CLAIMED_PROPERTIES = (

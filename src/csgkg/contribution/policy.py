@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from ..loader import SourceFile
-from ..locate import curie, find_line
-from ..namespaces import CSG, ID, PREFIXES, VOCAB
-from ..validation import ValidationResult
+from csgkg.core.namespaces import CSG, ID, PREFIXES, VOCAB
+from csgkg.io.locate import curie, find_line
+from csgkg.io.parse import SourceFile
+from csgkg.validation.run import ValidationResult
 
 NEW_ENTRY_TYPES = {
     CSG.Approach: "intervention",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from ..messages import local_name
-from ..namespaces import CSG, PREFIXES, SCHEMES
-from .yamlform import slugify
+from csgkg.contribution.yamlform import slugify
+from csgkg.core.namespaces import CSG, PREFIXES, SCHEMES
+from csgkg.validation.messages import local_name
 
 SCHEME_PREFIX = {CSG[cls]: prefix for prefix, _, cls in SCHEMES}
 

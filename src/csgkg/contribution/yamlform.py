@@ -17,11 +17,11 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from ..errors import InputError
-from ..loader import SourceFile
-from ..messages import nearest
-from ..namespaces import CSG, PREFIXES, SCHEMA, WD, new_graph
-from .claims import claim_iri
+from csgkg.contribution.claims import claim_iri
+from csgkg.core.errors import InputError
+from csgkg.core.namespaces import CSG, PREFIXES, SCHEMA, WD, new_graph
+from csgkg.io.parse import SourceFile
+from csgkg.validation.messages import nearest
 
 KINDS = {"approach": CSG.Approach, "programme": CSG.Programme, "form": CSG.Variant}
 

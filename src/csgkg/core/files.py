@@ -39,6 +39,59 @@ def write_atomic(path: Path, content: str | bytes, *, fsync: bool = True) -> Non
         raise
 
 
+class FileExistsConflict(FileExistsError):
+    """A file :func:`write_new_files` was to create appeared meanwhile (another writer won)."""
+
+
+def _staged(path: Path, data: bytes) -> Path:
+    """``data`` in a new, fsynced temporary file beside ``path``, readable by everyone."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~umask())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def write_new_files(contents: dict[Path, str | bytes]) -> list[Path]:
+    """Create every file of ``contents``, all or nothing: none may exist yet. Each is written to a
+    temporary file first, then linked into place (a link fails when the name is taken, so two writers
+    can never both create it); on any failure every file created here is removed again, so the
+    folders are left exactly as they were. Returns the created paths, sorted."""
+    staged: list[tuple[Path, Path]] = []
+    done: list[Path] = []
+    try:
+        for path, content in sorted(contents.items()):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            staged.append((_staged(path, data), path))
+        for tmp, path in staged:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise FileExistsConflict(f"{path} appeared while writing; nothing was written") from None
+            done.append(path)
+        for folder in sorted({path.parent for path in done}):
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except BaseException:
+        for path in done:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+    return done
+
+
 @contextmanager
 def replaced_folder(target: Path) -> Iterator[Path]:
     """A new, empty folder beside ``target`` to fill; when the block ends without an error it replaces

@@ -15,7 +15,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from .model import ShapeSpec, UnsupportedShapes
+from csgkg.fastshacl.model import ShapeSpec, UnsupportedShapes
 
 Check = Callable[[Node], bool]
 

@@ -15,8 +15,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from .checks import PYTHON_COMPONENTS, languages, value_checks
-from .conditions import (
+from csgkg.fastshacl.checks import PYTHON_COMPONENTS, languages, value_checks
+from csgkg.fastshacl.conditions import (
     ConditionCompiler,
     NotCompilable,
     allowed_closed,
@@ -26,13 +26,19 @@ from .conditions import (
     lang_condition,
     nodekind_condition,
 )
-from .keys import KeyTable, second_side_query, term_key
-from .model import ShapeSet, ShapeSpec, UnsupportedShapes, path_sparql
-from .nested import PythonEvaluator
-from .results import RawResult
-from .sparqlc import AnalysisCache, SparqlConstraint, joined_query, read_constraints, row_results
-from .targets import TYPE, Classes, Focus, target_pattern
-from .terms import sparql, to_oxigraph, to_rdflib
+from csgkg.fastshacl.keys import KeyTable, second_side_query, term_key
+from csgkg.fastshacl.model import ShapeSet, ShapeSpec, UnsupportedShapes, path_sparql
+from csgkg.fastshacl.nested import PythonEvaluator
+from csgkg.fastshacl.results import RawResult
+from csgkg.fastshacl.sparqlc import (
+    AnalysisCache,
+    SparqlConstraint,
+    joined_query,
+    read_constraints,
+    row_results,
+)
+from csgkg.fastshacl.targets import TYPE, Classes, Focus, target_pattern
+from csgkg.fastshacl.terms import sparql, to_oxigraph, to_rdflib
 
 LOGICAL = {
     SH.NotConstraintComponent: SH["not"],
@@ -492,12 +498,11 @@ class Planner:
         """Run the constraint once per focus node with rdflib on a view of the store, as pySHACL does."""
         from rdflib.plugins.sparql import prepareQuery
 
-        from ..namespaces import PREFIXES
-        from .rdfview import StoreGraph
+        from csgkg.fastshacl.rdfview import StoreGraph
 
         if self._view is None:
             self._view = StoreGraph(self.store)
-        query = prepareQuery(constraint.text, initNs=PREFIXES)
+        query = prepareQuery(constraint.text)  # the text declares its prefixes
         for row in self.select(f"SELECT ?this WHERE {{ {target} }}"):
             focus = row["this"]
             answer = self._view.query(query, initBindings={"this": focus})

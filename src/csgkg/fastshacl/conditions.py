@@ -14,10 +14,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from .checks import languages
-from .model import ShapeSet, ShapeSpec, UnsupportedShapes, path_sparql
-from .targets import Classes, Focus
-from .terms import sparql
+from csgkg.fastshacl.checks import languages
+from csgkg.fastshacl.model import ShapeSet, ShapeSpec, UnsupportedShapes, path_sparql
+from csgkg.fastshacl.targets import Classes, Focus
+from csgkg.fastshacl.terms import sparql
 
 
 class NotCompilable(Exception):

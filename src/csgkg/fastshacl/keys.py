@@ -2,7 +2,7 @@
 
 A SPARQL constraint such as "no other intervention has this name" pairs the focus node with *every*
 other node whose key (here the lower-cased label) is equal. For one contributed intervention that is
-still a scan of every label in the dataset: seconds at 100,000 interventions. The build therefore
+still a scan of every label in the dataset, which grows with the dataset. The build therefore
 stores, for each such constraint (a :class:`.rewrite.KeyJoin` whose second part does not mention
 ``$this``), the key of every node on the second side: ``build/index/keys.sqlite``.
 
@@ -15,9 +15,11 @@ changes the class hierarchy (``rdfs:subClassOf``), which could give dataset node
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,13 +27,49 @@ from rdflib import Graph
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from ..store.tables import new_table_file, open_table_file
-from .model import ShapeSet
-from .rewrite import KeyJoin
-from .sparqlc import AnalysisCache, SparqlConstraint, read_constraints
-from .terms import to_oxigraph
+from csgkg.fastshacl.model import ShapeSet
+from csgkg.fastshacl.rewrite import KeyJoin
+from csgkg.fastshacl.sparqlc import AnalysisCache, SparqlConstraint, read_constraints
+from csgkg.fastshacl.terms import to_oxigraph
 
 KEYS_FILE = "keys.sqlite"
+
+
+
+@contextmanager
+def new_table_file(path: Path, token: str) -> Iterator[sqlite3.Connection]:
+    """A new SQLite database that replaces ``path`` when the block ends without an error; it starts
+    with a ``meta`` table holding ``token``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(tmp)
+    try:
+        db.execute("CREATE TABLE meta (token TEXT)")
+        db.execute("INSERT INTO meta VALUES (?)", (token,))
+        yield db
+        db.commit()
+    except BaseException:
+        db.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    db.close()
+    os.replace(tmp, path)
+
+
+def open_table_file(path: Path, token: str | None) -> sqlite3.Connection | None:
+    """``path`` opened read-only when it exists and was written with ``token`` (else None)."""
+    if not token or not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        row = db.execute("SELECT token FROM meta").fetchone()
+    except sqlite3.Error:
+        return None
+    if row is None or row[0] != token:
+        db.close()
+        return None
+    return db
 
 
 def usable(join: KeyJoin | None) -> bool:

@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from .terms import sparql
+from csgkg.fastshacl.terms import sparql
 
 
 class UnsupportedShapes(Exception):

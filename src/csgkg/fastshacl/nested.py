@@ -12,7 +12,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from .checks import (
+from csgkg.fastshacl.checks import (
     RANGE_TESTS,
     compile_pattern,
     datatype_ok,
@@ -23,10 +23,10 @@ from .checks import (
     pattern_ok,
     range_ok,
 )
-from .conditions import allowed_closed, allowed_properties, nested_severity_ignored
-from .model import ShapeSet, ShapeSpec, UnsupportedShapes, path_sparql
-from .targets import Focus
-from .terms import to_oxigraph, to_rdflib
+from csgkg.fastshacl.conditions import allowed_closed, allowed_properties, nested_severity_ignored
+from csgkg.fastshacl.model import ShapeSet, ShapeSpec, UnsupportedShapes, path_sparql
+from csgkg.fastshacl.targets import Focus
+from csgkg.fastshacl.terms import to_oxigraph, to_rdflib
 
 
 class PythonEvaluator:

@@ -1,7 +1,7 @@
 """An rdflib graph that reads a pyoxigraph store (the union of its graphs) without copying it.
 
 Used where rdflib's own behaviour must be reproduced on a few nodes: messages that look up labels
-(:func:`csgkg.messages.explain`), and SPARQL constraints run focus node by focus node, as pySHACL
+(:func:`csgkg.validation.messages.explain`), and SPARQL constraints run focus node by focus node, as pySHACL
 runs them. Every lookup is a pattern on the store's indexes; nothing is loaded into Python at once.
 """
 
@@ -15,8 +15,7 @@ from rdflib import Graph
 from rdflib.store import Store
 from rdflib.term import Node
 
-from ..namespaces import bind_prefixes
-from .terms import to_oxigraph, to_rdflib, to_triple
+from csgkg.fastshacl.terms import to_oxigraph, to_rdflib, to_triple
 
 
 class OxigraphView(Store):
@@ -59,7 +58,6 @@ class StoreGraph(Graph):
 
     def __init__(self, store: ox.Store) -> None:
         super().__init__(store=OxigraphView(store), bind_namespaces="none")
-        bind_prefixes(self)
         self._ox = store
         self._predicates: list[Node] | None = None
 

@@ -6,7 +6,7 @@ Only "flat" queries are rewritten: a WHERE group of triple patterns and FILTERs.
   of them bound by the group's triples) becomes ``OPTIONAL { P' BIND (true AS ?f) } FILTER
   (!BOUND(?f))``, P' being P with its own variables renamed apart. Both keep a solution exactly when
   P has no match for its bindings; Oxigraph plans such a NOT EXISTS badly, scanning for every row
-  (minutes on 100,000 interventions), and the left join well. A NOT EXISTS of one triple pattern is a
+  (it grows with the square of the data), and the left join well. A NOT EXISTS of one triple pattern is a
   direct lookup and stays.
 - A pattern in two parts that share no variable, linked by a FILTER conjunct ``f(?a) = g(?b)``
   (``f`` and ``g`` chains of ``STR``/``LCASE``/``UCASE``) and a conjunct ``?x != ?y`` between a node of
@@ -26,8 +26,6 @@ from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
-
-from ..namespaces import PREFIXES
 
 _LEX = re.compile(
     r"""(?P<comment>\#[^\n]*)
@@ -210,7 +208,7 @@ def _conjuncts(expr: object) -> list[object]:
 @lru_cache(maxsize=256)
 def _parse(text: str) -> CompValue | None:
     try:
-        return prepareQuery(text, initNs=PREFIXES).algebra
+        return prepareQuery(text).algebra
     except Exception:
         return None
 

@@ -23,9 +23,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
-from ..namespaces import PREFIXES
-from .model import ShapeSet, ShapeSpec, UnsupportedShapes
-from .rewrite import KeyJoin, key_join, optimise
+from csgkg.fastshacl.model import ShapeSet, ShapeSpec, UnsupportedShapes
+from csgkg.fastshacl.rewrite import KeyJoin, key_join, optimise
 
 
 @dataclass
@@ -99,7 +98,7 @@ class AnalysisCache:
 
 def _analyse(text: str) -> dict:
     """Projection, join safety and rewrites of one constraint query (the expensive part)."""
-    query = prepareQuery(text, initNs=PREFIXES)
+    query = prepareQuery(text)
     projected = [str(v) for v in query.algebra.get("PV", [])]
     safe = join_safe(query.algebra)
     joins = key_join(text) if safe else None

@@ -11,8 +11,8 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from .model import ShapeSpec
-from .terms import sparql, to_oxigraph, to_rdflib
+from csgkg.fastshacl.model import ShapeSpec
+from csgkg.fastshacl.terms import sparql, to_oxigraph, to_rdflib
 
 TYPE = sparql(RDF.type)
 

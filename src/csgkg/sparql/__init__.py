@@ -11,5 +11,5 @@ One module per job:
 - :mod:`.formats`: print answers as a table, CSV, TSV, JSON or Markdown;
 - :mod:`.compare`: the side-by-side comparison of two interventions.
 
-The public API is in :mod:`csgkg.queries`.
+The public API is in :mod:`csgkg.sparql.api`.
 """

@@ -18,8 +18,8 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from ..errors import UsageError
-from .lexer import Token, expand_unicode_escapes, tokens
+from csgkg.core.errors import UsageError
+from csgkg.sparql.lexer import Token, expand_unicode_escapes, tokens
 
 # Characters that may not appear in an IRIREF (SPARQL 1.1 grammar, rule 139).
 _BAD_IRI_CHARS = re.compile(r'[<>"{}|^`\\\x00-\x20]')

@@ -15,10 +15,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
-from ..root import DatasetRoot
-from .decorators import DecoratorError, ExpectedAnswer, parse_decorators, parse_expected, query_text
-from .lexer import expand_unicode_escapes, variables
+from csgkg.core.errors import UsageError
+from csgkg.core.root import DatasetRoot
+from csgkg.sparql.decorators import (
+    DecoratorError,
+    ExpectedAnswer,
+    parse_decorators,
+    parse_expected,
+    query_text,
+)
+from csgkg.sparql.lexer import expand_unicode_escapes, variables
 
 VIOLATION_SUFFIX = "-violation"
 

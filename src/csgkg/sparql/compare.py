@@ -8,8 +8,8 @@ import io
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..store.base import Result
-from .formats import short_text
+from csgkg.sparql.formats import short_text
+from csgkg.store.base import Result
 
 SIDES = ("shared", "only a", "only b")
 

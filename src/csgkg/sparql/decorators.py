@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import UsageError
+from csgkg.core.errors import UsageError
 
 DECORATOR_PREFIX = "#+"
 EXPECTED_MARKER = "# expected:"

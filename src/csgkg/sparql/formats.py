@@ -17,8 +17,8 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from ..locate import curie
-from ..store.base import Result, python_value
+from csgkg.io.locate import curie
+from csgkg.store.base import Result, python_value
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 TABLE_CELL_WIDTH = 60

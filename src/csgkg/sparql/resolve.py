@@ -4,7 +4,7 @@ A value may be given as an IRI (``https://w3id.org/csgkg/vocab/context/school``)
 (``context:school``), a slug (``school``), or a preferred or alternative label (``CSE``,
 ``Shifting Boundaries``), in any case. What a parameter accepts follows from its name: ``context``
 takes a concept of the context scheme, ``a``, ``b`` and ``intervention`` take an intervention, and
-so on (:data:`KINDS`). An unknown value is a :class:`~csgkg.errors.UsageError` that lists the
+so on (:data:`KINDS`). An unknown value is a :class:`~csgkg.core.errors.UsageError` that lists the
 nearest valid values.
 """
 
@@ -20,10 +20,10 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 from rdflib.term import Node
 
-from ..errors import UsageError
-from ..locate import curie
-from ..namespaces import CSG, PREFIXES, SCHEMA
-from .catalogue import Parameter
+from csgkg.core.errors import UsageError
+from csgkg.core.namespaces import CSG, PREFIXES, SCHEMA
+from csgkg.io.locate import curie
+from csgkg.sparql.catalogue import Parameter
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..errors import UsageError
+from csgkg.core.errors import UsageError
 
 REFUSED_PARTS = {
     "ServiceGraphPattern": "SERVICE (a federated query to another endpoint)",

@@ -16,11 +16,11 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..fastshacl.rdfview import StoreGraph
-from ..fastshacl.terms import to_oxigraph, to_rdflib, to_triple
-from ..loader import Dataset
-from ..root import DatasetRoot
-from .loading import FileTable, StoredFile
+from csgkg.core.root import DatasetRoot
+from csgkg.fastshacl.rdfview import StoreGraph
+from csgkg.fastshacl.terms import to_oxigraph, to_rdflib, to_triple
+from csgkg.io.parse import Dataset
+from csgkg.store.loading import FileTable, StoredFile
 
 Triple = tuple[Node, Node, Node]
 Pattern = tuple[Node | None, Node | None, Node | None]
@@ -155,7 +155,7 @@ class OxigraphStore:
 
 
 class RdflibStore:
-    """The dataset parsed by rdflib, file by file (:class:`csgkg.loader.Dataset`)."""
+    """The dataset parsed by rdflib, file by file (:class:`csgkg.io.parse.Dataset`)."""
 
     def __init__(self, dataset: Dataset) -> None:
         self.root = dataset.root
@@ -194,13 +194,13 @@ def open_store(root: DatasetRoot, backend: str = "oxigraph", reporter: Any = Non
     "rdflib" parses the files into rdflib graphs. Both answer the same queries with the same rows.
     """
     if backend == "oxigraph":
-        from .index import open_index
+        from csgkg.store.index import open_index
 
         index = open_index(root, reporter)
         store = IndexStore(root, index)
         return store
     if backend == "rdflib":
-        from ..loader import load_dataset
+        from csgkg.io.parse import load_dataset
 
         return RdflibStore(load_dataset(root))
     raise ValueError(f"unknown store back end {backend!r}; use one of {', '.join(BACKENDS)}")

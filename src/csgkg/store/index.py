@@ -31,11 +31,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..core.files import write_atomic
-from ..core.manifest import STORE_KINDS, Changes, Manifest, kind_of, scan
-from ..root import DatasetRoot
-from .loading import FileTable, iri_of, load_file, load_files, ranked, stored_file
-from .memory import give_back_memory
+from csgkg.core.files import write_atomic
+from csgkg.core.manifest import STORE_KINDS, Changes, Manifest, kind_of, scan
+from csgkg.core.root import DatasetRoot
+from csgkg.store.loading import FileTable, iri_of, load_file, load_files, ranked, stored_file
+from csgkg.store.memory import give_back_memory
 
 STATE_VERSION = 3
 INDEX_DIR = Path("build") / "index"
@@ -173,7 +173,7 @@ _OPEN: dict[str, tuple[str, ox.Store]] = {}
 def open_index(root: DatasetRoot, reporter: Any = None) -> Index:
     """The index of ``root``, brought up to date with the files first (see the module's text).
 
-    ``reporter`` (a csgkg.progress.Reporter) shows the files being read.
+    ``reporter`` (a csgkg.core.progress.Reporter) shows the files being read.
     """
     with _locked(root):
         now = scan(root.path)

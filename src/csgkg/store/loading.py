@@ -19,9 +19,9 @@ from urllib.parse import quote, quote_from_bytes, unquote
 
 import pyoxigraph as ox
 
-from ..errors import InputError
-from ..loader import SourceFile, parse_file
-from ..root import DatasetRoot
+from csgkg.core.errors import InputError
+from csgkg.core.root import DatasetRoot
+from csgkg.io.parse import SourceFile, parse_file
 
 FILE_GRAPH = "urn:csgkg:file:"
 CONTRIBUTION_GRAPH = "urn:csgkg:contribution:"
@@ -80,7 +80,7 @@ def stored_file(root: DatasetRoot, path: Path, kind: str) -> StoredFile:
 
 
 def dataset_files(root: DatasetRoot) -> list[tuple[Path, str]]:
-    """Every file of the dataset with its kind, in the order :func:`csgkg.loader.load_dataset` reads
+    """Every file of the dataset with its kind, in the order :func:`csgkg.io.parse.load_dataset` reads
     them: the ontology, the vocabularies, then the data files."""
     if not root.ontology_file.is_file():
         raise InputError(root.ontology_file, "the ontology file is missing")
@@ -125,8 +125,8 @@ def _folder_uri(folder: str) -> str:
 
 
 def file_uri(path: Path) -> str:
-    """``path.resolve().as_uri()`` (the base IRI of a file), resolving each folder once: resolving
-    100,000 paths one by one took about 4 s."""
+    """``path.resolve().as_uri()`` (the base IRI of a file), resolving each folder once rather than
+    every path: one lookup per folder instead of one per file."""
     text = str(path)
     if not os.path.isabs(text) or os.path.islink(text):
         return path.resolve().as_uri()
@@ -180,7 +180,7 @@ def load_files(
 
 def add_contribution(store: ox.Store, source: SourceFile, number: int) -> str:
     """Add the triples of a contributed file (already parsed by rdflib) in a graph of its own."""
-    from ..fastshacl.terms import to_oxigraph
+    from csgkg.fastshacl.terms import to_oxigraph
 
     iri = f"{CONTRIBUTION_GRAPH}{number}"
     graph = ox.NamedNode(iri)
@@ -189,7 +189,7 @@ def add_contribution(store: ox.Store, source: SourceFile, number: int) -> str:
 
 
 def memory_store(root: DatasetRoot, reporter: Any = None) -> tuple[ox.Store, list[StoredFile]]:
-    """A new in-memory store holding every file of ``root`` (``reporter``: a csgkg.progress.Reporter)."""
+    """A new in-memory store holding every file of ``root`` (``reporter``: a csgkg.core.progress.Reporter)."""
     files = ranked(root, dataset_files(root))
     store = ox.Store()
     advance = reporter.task("reading files", total=len(files)) if reporter is not None else None

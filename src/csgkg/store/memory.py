@@ -1,8 +1,8 @@
 """Hand memory freed by a large in-memory store back to the operating system.
 
-Dropping an Oxigraph in-memory store of 6 million quads frees its memory inside the process, but the C
-allocator keeps most of it (1.8 of 2.2 GB, measured) for later use, so the process still holds it
-while the on-disk index is bulk-loaded. ``malloc_trim`` (glibc) returns it.
+Dropping a large Oxigraph in-memory store frees its memory inside the process, but the C allocator
+keeps most of it for later use, so the process would still hold it while the on-disk index is
+bulk-loaded. ``malloc_trim`` (glibc) returns it.
 """
 
 from __future__ import annotations

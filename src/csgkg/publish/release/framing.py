@@ -1,0 +1,145 @@
+"""``interventions.json``: the interventions as nested JSON documents, framed with pyld.
+
+One document per intervention, its facet values, related interventions, organisations and sources
+embedded with their labels, and its claims nested under ``claims``. The context is the project's own
+``context.jsonld``, served to pyld from the local file by :func:`local_document_loader`: nothing is
+ever fetched from the network.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from csgkg.core.files import write_atomic
+from csgkg.core.namespaces import CSG, SCHEMA
+from csgkg.io.parse import CONTEXT_IRIS
+from csgkg.io.serialise import canonical
+from csgkg.publish.release.records import Catalogue
+
+CONTEXT_IRI = CONTEXT_IRIS[0]
+OUTPUT_FILE = "interventions.json"
+
+# Terms the framed documents add to the published context: the claims about an intervention are
+# the nodes whose rdf:subject it is.
+FRAME_TERMS: dict[str, Any] = {"claims": {"@reverse": "rdf:subject", "@container": "@set"}}
+
+DocumentLoader = Callable[..., dict[str, Any]]
+
+
+def local_document_loader(documents: dict[str, Any]) -> DocumentLoader:
+    """A pyld document loader that serves ``documents`` (IRI -> parsed JSON) and refuses every
+    other IRI with a ``loading document failed`` error, so no context is ever fetched."""
+    from pyld.jsonld import JsonLdError
+
+    def load(url: str, options: dict | None = None) -> dict[str, Any]:
+        if url in documents:
+            return {
+                "contentType": "application/ld+json",
+                "contextUrl": None,
+                "documentUrl": url,
+                "document": documents[url],
+            }
+        raise JsonLdError(
+            f"csgkg never fetches remote JSON-LD documents; refused {url!r} "
+            f"(only {', '.join(sorted(documents))} is served, from the local file)",
+            "jsonld.LoadDocumentError",
+            {"url": url},
+            code="loading document failed",
+        )
+
+    return load
+
+
+def context_loader(context_file: Path) -> DocumentLoader:
+    """The loader serving the project's context file under each of its published IRIs."""
+    document = json.loads(context_file.read_text(encoding="utf-8"))
+    return local_document_loader({iri: document for iri in CONTEXT_IRIS})
+
+
+# Which property names a linked node, in order of preference, and what else to show beside it.
+LABELS = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
+BESIDE_LABEL = (SCHEMA.url, DCTERMS.bibliographicCitation)
+NEVER = {"@embed": "@never"}
+
+
+def _iri_properties(graph: Graph, subjects: list[URIRef]) -> dict[URIRef, set[URIRef]]:
+    """The properties of ``subjects`` whose values are IRIs, with those values."""
+    found: dict[URIRef, set[URIRef]] = {}
+    for subject in subjects:
+        for prop, value in graph.predicate_objects(subject):
+            if isinstance(value, URIRef) and prop != RDF.type:
+                found.setdefault(prop, set()).add(value)
+    return found
+
+
+def _labelled(graph: Graph, values: set[URIRef]) -> dict[str, Any]:
+    """Embed the linked nodes with only their label (and web address and citation, if they have
+    them); refer to them by id when they have no label in the graph."""
+    for label in LABELS:
+        if any((v, label, None) in graph for v in values):
+            shown = [label, *(p for p in BESIDE_LABEL if any((v, p, None) in graph for v in values))]
+            return {"@explicit": True, "@embed": "@always", **{str(p): {} for p in shown}}
+    return NEVER
+
+
+def frame(graph: Graph) -> dict[str, Any]:
+    """The JSON-LD frame for ``graph``: each intervention at the top; every node it links to
+    embedded with its label; its claims nested under ``claims``, their links left as ids.
+
+    Every link is framed explicitly (none is left to pyld's embed-once rule), so the output does
+    not depend on the order in which pyld meets the nodes.
+    """
+    catalogue = Catalogue(graph)
+    interventions = [URIRef(i) for i in catalogue.intervention_iris]
+    claims = sorted(
+        {c for i in interventions for c in graph.subjects(RDF.subject, i) if isinstance(c, URIRef)}, key=str
+    )
+    claim_frame: dict[str, Any] = {"@embed": "@always", "@type": [str(CSG.Claim)]}
+    claim_frame.update({str(p): NEVER for p in sorted(_iri_properties(graph, claims))})
+    links = _iri_properties(graph, interventions)
+    return {
+        "@context": [CONTEXT_IRI, FRAME_TERMS],
+        "@type": sorted(str(c) for c in catalogue.intervention_classes),
+        **{str(p): _labelled(graph, links[p]) for p in sorted(links)},
+        "claims": claim_frame,
+    }
+
+
+def _stable(node: Any) -> Any:
+    """Sort arrays (sets in JSON-LD) by their values' ids or text, so the output never reorders;
+    the ``@context`` is left as it is (its order matters)."""
+    if isinstance(node, dict):
+        return {k: v if k == "@context" else _stable(v) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_stable(v) for v in node]
+        return sorted(
+            items, key=lambda v: json.dumps(v.get("id", v) if isinstance(v, dict) else v, sort_keys=True)
+        )
+    return node
+
+
+def framed_interventions(graph: Graph, context_file: Path) -> dict[str, Any]:
+    """``graph``'s interventions framed as nested documents (a JSON-LD object with ``@graph``)."""
+    from pyld import jsonld
+
+    options = {"documentLoader": context_loader(context_file)}
+    # rdflib writes expanded JSON-LD (no context) twice as fast as pyld's from_rdf reads N-Quads.
+    expanded = json.loads(canonical(graph).serialize(format="json-ld"))
+    framed = jsonld.frame(
+        expanded, frame(graph), {**options, "omitDefault": True, "embed": "@once", "omitGraph": False}
+    )
+    return _stable(framed)
+
+
+def write_interventions_json(graph: Graph, context_file: Path, dist: Path) -> Path:
+    """Write ``interventions.json`` into ``dist`` and return its path."""
+    document = framed_interventions(graph, context_file)
+    path = dist / OUTPUT_FILE
+    write_atomic(path, json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+    return path

@@ -1,0 +1,363 @@
+"""CSV tables (interventions, organisations, sources, concepts, claims) and their CSVW metadata.
+
+Each table has fixed columns, ``id`` first; a column with several values joins them with ``" | "``;
+rows are sorted by ``id``. The tables and ``csgkg-metadata.json`` are written from the same column
+definitions, so every column is described.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from csgkg.core.files import write_atomic
+from csgkg.core.namespaces import CSG, SCHEMA
+from csgkg.publish.release.records import FACETS, Catalogue
+from csgkg.publish.release.version import TITLE, ReleaseError, ReleaseInfo
+
+SEPARATOR = " | "
+METADATA_FILE = "csgkg-metadata.json"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its name, what it holds, the property it comes from and its CSVW datatype."""
+
+    name: str
+    description: str
+    prop: URIRef | None = None
+    multi: bool = False
+    datatype: str = "string"
+    keep: Callable[[object], bool] | None = None
+
+    @property
+    def is_iri(self) -> bool:
+        """True when the column holds IRIs."""
+        return self.datatype == "anyURI"
+
+    def values(self, graph: Graph, subject: URIRef) -> list[str]:
+        """The values of this column for ``subject``, sorted (English literals only)."""
+        if self.prop is None:
+            return [str(subject)]
+        found = [o for o in graph.objects(subject, self.prop) if self.keep is None or self.keep(o)]
+        literals = [o for o in found if isinstance(o, Literal)]
+        if literals and any(o.language for o in literals):
+            found = [o for o in found if not isinstance(o, Literal) or o.language in (None, "en")]
+        return sorted({str(o) for o in found})
+
+    def metadata(self) -> dict:
+        """The CSVW description of the column."""
+        out: dict = {
+            "name": self.name,
+            "titles": self.name,
+            "dc:description": self.description,
+            "datatype": self.datatype,
+        }
+        if self.multi:
+            out["separator"] = SEPARATOR
+        if self.prop is None:
+            out["required"] = True
+            out["suppressOutput"] = True
+            return out
+        out["propertyUrl"] = str(self.prop)
+        if self.is_iri:
+            out["valueUrl"] = "{+" + self.name + "}"
+        return out
+
+
+@dataclass(frozen=True)
+class Table:
+    """One CSV table: its file, what a row is, the subjects it lists and its columns."""
+
+    name: str
+    title: str
+    description: str
+    subjects: Callable[[Graph], list[URIRef]]
+    columns: tuple[Column, ...]
+
+    @property
+    def file(self) -> str:
+        """The CSV file's name."""
+        return f"{self.name}.csv"
+
+    def rows(self, graph: Graph) -> list[list[str]]:
+        """The table's rows, sorted by ``id``; a single-valued column with several values is an error."""
+        out = []
+        for subject in sorted(self.subjects(graph), key=str):
+            row = []
+            for column in self.columns:
+                values = column.values(graph, subject)
+                if len(values) > 1 and not column.multi:
+                    raise ReleaseError(
+                        f"{self.file}: <{subject}> has {len(values)} values for the single-valued "
+                        f"column {column.name!r} ({column.prop}): keep one"
+                    )
+                if column.multi and any(SEPARATOR in v for v in values):
+                    raise ReleaseError(
+                        f"{self.file}: a value of {column.name!r} for <{subject}> contains the "
+                        f"separator {SEPARATOR!r}, which would split it in two"
+                    )
+                row.append(SEPARATOR.join(values))
+            out.append(row)
+        return out
+
+    def to_csv(self, graph: Graph) -> str:
+        """The table as CSV text (header first, ``\\n`` line ends)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([c.name for c in self.columns])
+        writer.writerows(self.rows(graph))
+        return buffer.getvalue()
+
+    def metadata(self) -> dict:
+        """The CSVW table description."""
+        return {
+            "url": self.file,
+            "dc:title": self.title,
+            "dc:description": self.description,
+            "tableSchema": {
+                "columns": [c.metadata() for c in self.columns],
+                "primaryKey": "id",
+                "aboutUrl": "{+id}",
+            },
+        }
+
+
+def _of_types(*classes: URIRef) -> Callable[[Graph], list[URIRef]]:
+    def subjects(graph: Graph) -> list[URIRef]:
+        return sorted(
+            {s for c in classes for s in graph.subjects(RDF.type, c) if isinstance(s, URIRef)}, key=str
+        )
+
+    return subjects
+
+
+def _interventions(graph: Graph) -> list[URIRef]:
+    return [URIRef(i) for i in Catalogue(graph).intervention_iris]
+
+
+def _intervention_kind(graph: Graph) -> Callable[[object], bool]:
+    kinds = Catalogue(graph).intervention_classes - {CSG.Intervention}
+    return lambda node: node in kinds
+
+
+def _not(*excluded: URIRef) -> Callable[[object], bool]:
+    return lambda node: node not in excluded
+
+
+def _id(what: str) -> Column:
+    return Column("id", f"The IRI of the {what}.", datatype="anyURI")
+
+
+def _facet_columns() -> tuple[Column, ...]:
+    return tuple(
+        Column(
+            f.column,
+            f"{f.title}: IRIs of concepts in the scheme <{f.scheme}> (labels in concepts.csv).",
+            f.prop,
+            multi=f.multi,
+            datatype="anyURI",
+        )
+        for f in FACETS
+    )
+
+
+def tables(graph: Graph) -> tuple[Table, ...]:
+    """The release's tables for ``graph``."""
+    iri = "anyURI"
+    interventions = Table(
+        "interventions",
+        "Interventions",
+        "One row per intervention (approach, programme or form of an approach).",
+        _interventions,
+        (
+            _id("intervention"),
+            Column(
+                "type",
+                "The kind of intervention: the IRI of csg:Approach, csg:Programme or csg:Variant.",
+                RDF.type,
+                datatype=iri,
+                keep=_intervention_kind(graph),
+            ),
+            Column("label", "The intervention's name (English).", RDFS.label),
+            Column("alt_labels", "Other names and abbreviations (English).", SKOS.altLabel, multi=True),
+            Column(
+                "description",
+                "What the intervention is and does, in plain words (English).",
+                DCTERMS.description,
+            ),
+            *_facet_columns(),
+            Column("form_of", "The approach this is a form of (interventions.csv).", CSG.formOf, True, iri),
+            Column("forms", "Forms of this approach (interventions.csv).", CSG.hasForm, True, iri),
+            Column("example_of", "The approach this programme is an example of.", CSG.exampleOf, True, iri),
+            Column("examples", "Programmes that are examples of this approach.", CSG.hasExample, True, iri),
+            Column(
+                "developed_by",
+                "Organisations that developed it (organisations.csv).",
+                CSG.developedBy,
+                True,
+                iri,
+            ),
+            Column(
+                "offered_by",
+                "Organisations that offer it or give information about it.",
+                CSG.offeredBy,
+                True,
+                iri,
+            ),
+            Column(
+                "training_provided_by",
+                "Organisations that train people to deliver it.",
+                CSG.trainingProvidedBy,
+                True,
+                iri,
+            ),
+            Column("funded_by", "Organisations that fund it.", CSG.fundedBy, True, iri),
+            Column(
+                "developed_in", "Countries it was developed in (Wikidata IRIs).", CSG.developedIn, True, iri
+            ),
+            Column("piloted_in", "Countries it was piloted in (Wikidata IRIs).", CSG.pilotedIn, True, iri),
+            Column("sources", "Sources of the statements about it (sources.csv).", CSG.hasSource, True, iri),
+        ),
+    )
+    organisations = Table(
+        "organisations",
+        "Organisations",
+        "One row per organisation that develops, offers, trains for or funds an intervention.",
+        _of_types(CSG.Organisation),
+        (
+            _id("organisation"),
+            Column("label", "The organisation's name.", RDFS.label),
+            Column("description", "What the organisation is (English).", DCTERMS.description, multi=True),
+            Column("url", "The organisation's website.", SCHEMA.url, True, iri),
+            Column(
+                "founding_date",
+                "The year the organisation was founded.",
+                SCHEMA.foundingDate,
+                datatype="gYear",
+            ),
+            Column("address", "Where the organisation is based, in words.", SCHEMA.address, multi=True),
+            Column("sources", "Sources of what is said about it (sources.csv).", CSG.hasSource, True, iri),
+        ),
+    )
+    sources = Table(
+        "sources",
+        "Sources",
+        "One row per source (web page, report or article) that statements come from.",
+        _of_types(CSG.Source),
+        (
+            _id("source"),
+            Column("title", "The source's title.", DCTERMS.title),
+            Column("url", "Where to read it (a DOI as an IRI for an article).", SCHEMA.url, True, iri),
+            Column("citation", "A bibliographic citation.", DCTERMS.bibliographicCitation, multi=True),
+            Column(
+                "publisher",
+                "The organisation that published it (organisations.csv).",
+                DCTERMS.publisher,
+                True,
+                iri,
+            ),
+            Column("issued", "When it was published (a year or a date).", DCTERMS.issued, multi=True),
+        ),
+    )
+    concepts = Table(
+        "concepts",
+        "Concepts",
+        "One row per SKOS concept of the seven facet vocabularies (contexts, harms, delivery roles, "
+        "audiences, evidence statuses, intervention types, principles).",
+        _of_types(SKOS.Concept),
+        (
+            _id("concept"),
+            Column("scheme", "The concept scheme (vocabulary) it belongs to.", SKOS.inScheme, True, iri),
+            Column(
+                "type",
+                "The csgkg class of the concept, e.g. csg:Harm.",
+                RDF.type,
+                True,
+                iri,
+                _not(SKOS.Concept),
+            ),
+            Column("pref_label", "The preferred name (English).", SKOS.prefLabel),
+            Column("alt_labels", "Other names people search with (English).", SKOS.altLabel, multi=True),
+            Column("definition", "What the concept means (English).", SKOS.definition),
+            Column("scope_notes", "When to use it (English).", SKOS.scopeNote, multi=True),
+            Column("notations", "Codes for the concept.", SKOS.notation, multi=True),
+            Column("broader", "Broader concepts (skos:broader).", SKOS.broader, True, iri),
+            Column("narrower", "Narrower concepts (skos:narrower).", SKOS.narrower, True, iri),
+            Column("top_concept_of", "The schemes it is a top concept of.", SKOS.topConceptOf, True, iri),
+            Column("close_matches", "Close matches in other vocabularies.", SKOS.closeMatch, True, iri),
+            Column("exact_matches", "Exact matches in other vocabularies.", SKOS.exactMatch, True, iri),
+            Column("sources", "Where the concept comes from (dcterms:source).", DCTERMS.source, True, iri),
+            Column(
+                "deprecated",
+                "true when the concept is retired (owl:deprecated).",
+                OWL.deprecated,
+                datatype="boolean",
+            ),
+        ),
+    )
+    claims = Table(
+        "claims",
+        "Claims",
+        "One row per claim: the source of one statement about an intervention, and whether the "
+        "source states it or the editors judged it.",
+        _of_types(CSG.Claim),
+        (
+            _id("claim"),
+            Column("subject", "The intervention the statement is about.", RDF.subject, datatype=iri),
+            Column(
+                "predicate",
+                "The property of the statement, e.g. csg:worksInContext.",
+                RDF.predicate,
+                datatype=iri,
+            ),
+            Column("object", "The value of the statement.", RDF.object, datatype=iri),
+            Column("sources", "The sources of the statement (sources.csv).", CSG.hasSource, True, iri),
+            Column("basis", "csg:StatedBySource or csg:EditorialJudgement.", CSG.claimBasis, datatype=iri),
+            Column(
+                "editorial_notes",
+                "The editors' reasoning, for an editorial judgement.",
+                SKOS.editorialNote,
+                multi=True,
+            ),
+        ),
+    )
+    return (interventions, organisations, sources, concepts, claims)
+
+
+def metadata(graph: Graph, info: ReleaseInfo) -> dict:
+    """The CSVW metadata document (a table group) describing every table and column."""
+    return {
+        "@context": ["http://www.w3.org/ns/csvw", {"@language": "en"}],
+        "@id": info.file_iri(METADATA_FILE),
+        "dc:title": f"{TITLE}: CSV tables, release {info.version}",
+        "dc:description": (
+            "The main classes of the graph as CSV tables with fixed columns, id first. A column "
+            f"with several values joins them with '{SEPARATOR}'. IRIs link the tables: an "
+            "intervention's harms are ids in concepts.csv, its sources ids in sources.csv."
+        ),
+        "dc:license": {"@id": info.license},
+        "dc:issued": {"@value": info.issued, "@type": "xsd:date"},
+        "dc:source": {"@id": info.dataset_iri},
+        "dialect": {"header": True, "encoding": "utf-8", "delimiter": ",", "doubleQuote": True},
+        "tables": [t.metadata() for t in tables(graph)],
+    }
+
+
+def write_tables(graph: Graph, info: ReleaseInfo, dist: Path) -> list[Path]:
+    """Write every CSV table and ``csgkg-metadata.json`` into ``dist``; return their paths."""
+    written = []
+    for table in tables(graph):
+        write_atomic(dist / table.file, table.to_csv(graph))
+        written.append(dist / table.file)
+    text = json.dumps(metadata(graph, info), indent=2, ensure_ascii=False) + "\n"
+    write_atomic(dist / METADATA_FILE, text)
+    written.append(dist / METADATA_FILE)
+    return written

@@ -1,0 +1,58 @@
+"""The schema.org description embedded in each intervention page for search engines, as JSON-LD
+that is safe inside ``<script type="application/ld+json">``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from csgkg.core.namespaces import DATASET_IRI
+from csgkg.publish.release.records import FACETS, Intervention
+from csgkg.publish.release.version import TITLE, ReleaseInfo
+
+
+def script_json(data: Any) -> str:
+    """``data`` as JSON that cannot end the ``<script>`` element it is embedded in: every ``</``
+    is written ``<\\/`` and every ``<!--`` as ``\\u003c!--`` (both still the same JSON)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
+    return text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+
+
+def intervention_jsonld(intervention: Intervention, info: ReleaseInfo) -> dict[str, Any]:
+    """A schema.org ``WebPage`` about the intervention, with its sources and the dataset."""
+    keywords = sorted({v.label for f in FACETS for v in intervention.facets[f.key]})
+    thing: dict[str, Any] = {
+        "@type": "Thing",
+        "@id": intervention.iri,
+        "name": intervention.label,
+        "description": intervention.description,
+        "additionalType": intervention.kind.iri,
+        "identifier": intervention.iri,
+    }
+    if intervention.alt_labels:
+        thing["alternateName"] = intervention.alt_labels
+    if keywords:
+        thing["keywords"] = keywords
+    citations = []
+    for source in intervention.sources:
+        work: dict[str, Any] = {"@type": "CreativeWork", "@id": source.iri, "name": source.title}
+        if source.url:
+            work["url"] = source.url
+        citations.append(work)
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "name": f"{intervention.label} ({TITLE})",
+        "description": intervention.description,
+        "inLanguage": "en",
+        "license": info.license,
+        "mainEntity": thing,
+        "citation": citations,
+        "isPartOf": {
+            "@type": "Dataset",
+            "@id": DATASET_IRI,
+            "name": TITLE,
+            "version": info.version,
+            "license": info.license,
+        },
+    }
