@@ -122,17 +122,17 @@ def test_extra_familial_harm_has_the_harms_of_the_statutory_guidance_under_it(gr
     under = {c for c in graph.subjects(RDF.type, SKOS.Concept) if efh in broader_closure(graph, c)}
     # Working Together 2023, glossary entry "extra-familial harm".
     glossary = {
-        "criminal-exploitation",
+        "child-on-child-sexual-abuse",
         "county-lines",
+        "criminal-exploitation",
+        "dating-violence",
         "financial-exploitation",
-        "serious-violence",
+        "harmful-sexual-behaviour",
         "modern-slavery-and-trafficking",
         "online-harm",
-        "sexual-exploitation",
-        "child-on-child-sexual-abuse",
-        "harmful-sexual-behaviour",
-        "dating-violence",
         "radicalisation",
+        "serious-violence",
+        "sexual-exploitation",
     }
     assert {HARM[slug] for slug in glossary} <= under
 
