@@ -29,6 +29,7 @@ SCHEMES: tuple[tuple[str, str, str], ...] = (
     # The Contextual Safeguarding framework facets and why an intervention has no rating.
     ("cslevel", "cs-level", "CsLevel"),
     ("csdomain", "cs-domain", "CsDomain"),
+    ("cattag", "catalogue-tag", "CatalogueTag"),
     ("unrated", "unrated-reason", "UnratedReason"),
     # The evidence registries' scales, the crosswalk between them and the designs of evaluations.
     ("guidebook", "guidebook-level", "GuidebookLevel"),
