@@ -151,12 +151,14 @@ SEED_FACETS = {
         {"key-worker", "social-worker"},
         "evaluated-elsewhere",
     ),
+    # The page of promising responses has no recorded web address, and no other Contextual
+    # Safeguarding page names community activism: only the broader status can be sourced.
     "community-activism": (
         "Approach",
         {"neighbourhood", "school"},
         {"community-injustice"},
         {"youth-worker"},
-        "promising-not-tested",
+        "not-tested-with-research-team",
     ),
     "bystander-interventions": (
         "Approach",

@@ -83,7 +83,11 @@ def test_no_alternative_label_is_another_concepts_label(graph) -> None:
 
 
 def test_no_label_names_two_concepts(graph) -> None:
-    shared = {label: sorted(map(str, concepts)) for label, concepts in concept_labels(graph).items() if len(concepts) > 1}
+    shared = {
+        label: sorted(map(str, concepts))
+        for label, concepts in concept_labels(graph).items()
+        if len(concepts) > 1
+    }
     assert shared == {}
 
 
@@ -171,7 +175,9 @@ def test_evaluated_elsewhere_is_not_narrower_than_not_yet_tested(graph) -> None:
         above = broader_closure(graph, EVIDENCE[status])
         assert EVIDENCE["promising-not-tested"] not in above, status
         assert EVIDENCE["not-tested-with-research-team"] in above, status
-    assert EVIDENCE["not-tested-with-research-team"] in broader_closure(graph, EVIDENCE["promising-not-tested"])
+    assert EVIDENCE["not-tested-with-research-team"] in broader_closure(
+        graph, EVIDENCE["promising-not-tested"]
+    )
 
 
 def test_a_local_pilot_case_study_is_tested_with_the_research_team_but_not_a_catalogue_entry(graph) -> None:
@@ -205,7 +211,11 @@ def test_the_generic_victim_offender_mediation_is_not_placed_in_the_united_state
     assert (vom, CSG.pilotedIn, WD.Q30) not in graph
     assert (CLAIM["victim-offender-mediation.pilotedIn.Q30"], RDF.type, CSG.Claim) not in graph
     # The country stays with the programme that was rated there.
-    assert (INTERVENTION["minneapolis-center-for-victim-offender-mediation"], CSG.developedIn, WD.Q30) in graph
+    assert (
+        INTERVENTION["minneapolis-center-for-victim-offender-mediation"],
+        CSG.developedIn,
+        WD.Q30,
+    ) in graph
 
 
 def test_cultivating_minds_is_recorded_once_for_mentors_in_violence_prevention(graph) -> None:

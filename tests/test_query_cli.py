@@ -19,7 +19,11 @@ from csgkg.cli.main import main
 FIXTURES = Path(__file__).resolve().parent / "query-fixtures"
 SCHOOL = [
     "bystander / upstander interventions",
+    "changing school environments",
     "community activism",
+    "context conference",
+    "Contextual Safeguarding and restorative practice in schools",
+    "harmful sexual behaviour school self-assessment",
     "Mentors in Violence Prevention",
     "restorative approaches in schools",
     "restorative justice",
@@ -95,7 +99,7 @@ def test_query_run_table(capsys) -> None:
         "intervention:bystander-interventions",
         "bystander / upstander interventions",
     ]
-    assert lines[-1] == "(6 rows)"
+    assert lines[-1] == f"({len(SCHOOL)} rows)"
 
 
 def test_query_run_tsv_and_json(capsys) -> None:
@@ -103,7 +107,7 @@ def test_query_run_tsv_and_json(capsys) -> None:
         capsys, "query", "run", "interventions-by-context", "-p", "context=school", "--format", "tsv"
     )
     assert tsv.splitlines()[0] == "intervention\tinterventionLabel\tkind\tkindLabel\tstatus\tstatusLabel"
-    assert len(tsv.splitlines()) == 7
+    assert len(tsv.splitlines()) == len(SCHOOL) + 1
     _, text, _ = csgkg(capsys, "query", "run", "context-harm-matrix", "--format", "json")
     rows = json.loads(text)
     assert rows[0].keys() == {"context", "contextLabel", "harm", "harmLabel", "interventions"}
@@ -239,5 +243,10 @@ def test_the_installed_command(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert [line.split(",")[1] for line in done.stdout.splitlines()[1:]] == [
         "Achieving Change Together",
+        "Cleveland Community Guardians",
+        "community guardians",
+        "location assessment",
         "Mentors in Violence Prevention",
+        "Operation Makesafe",
+        "Safeguarding on Transport",
     ]

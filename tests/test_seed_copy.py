@@ -68,7 +68,9 @@ def test_detector_ignores_web_addresses() -> None:
 
 
 @pytest.mark.skipif(not SEED.is_file(), reason="the inputs live in ../shared, beside the repo")
-@pytest.mark.skipif(shutil.which("git") is None or not (REPO / ".git").exists(), reason="needs a git checkout")
+@pytest.mark.skipif(
+    shutil.which("git") is None or not (REPO / ".git").exists(), reason="needs a git checkout"
+)
 def test_no_run_of_the_inputs_is_copied_into_the_repository() -> None:
     inputs = set()
     for path in INPUTS:
