@@ -291,3 +291,43 @@ def test_network_access_inside_the_worker_is_refused() -> None:
 
     with pytest.raises(CsgkgError, match="network access was attempted"):
         limits.run_limited(connect, (9,), limits.Limits(timeout=10), "net.ttl")
+
+
+# --- IRIs that could not be stored as written --------------------------------------------------------
+
+BAD_IRIS = [
+    "https://w3id.org/csgkg/id/intervention/#",  # an empty last segment
+    "https://w3id.org/csgkg/id/intervention/",
+    "https://w3id.org/csgkg/id/intervention/../../x",  # outside its namespace once normalised
+    "https://w3id.org/csgkg/id/intervention/caf\u00e9\u202etxt.exe",  # a right-to-left override
+    "https://w3id.org/csgkg/id/intervention/" + "a" * 300,  # longer than a file name may be
+    "https://w3id.org/csgkg/id/intervention/a/b",  # not directly under its namespace
+    "https://w3id.org/csgkg/id/organisation/youth-trust",  # another namespace
+]
+
+
+@pytest.mark.parametrize("iri", BAD_IRIS, ids=range(len(BAD_IRIS)))
+def test_add_never_names_a_file_after_an_iri_that_is_not_a_slug(tmp_root, iri: str) -> None:
+    from rdflib import URIRef
+
+    from csgkg.contribution.add import AddError, file_for
+
+    with pytest.raises(AddError, match="cannot be stored"):
+        file_for(tmp_root, URIRef(iri), "interventions")
+    assert file_for(tmp_root, URIRef("https://w3id.org/csgkg/id/intervention/a-b-2"), "interventions") == (
+        tmp_root.data_dir / "interventions" / "a-b-2.ttl"
+    )
+
+
+@pytest.mark.parametrize("local", ["#", "Example_Programme", "x/../../example", "a" * 300])
+def test_validate_refuses_what_add_could_not_store(tmp_root, tmp_path: Path, capsys, local: str) -> None:
+    """The intervention IRI rule fires, so `csgkg add` writes nothing and every later command works."""
+    text = (EXAMPLES / "valid" / "Programme-complete.ttl").read_text(encoding="utf-8")
+    bad = text.replace("intervention:example-programme-complete", f"<https://w3id.org/csgkg/id/intervention/{local}>")
+    contribution = tmp_path / "bad.ttl"
+    contribution.write_text(bad, encoding="utf-8")
+    before = tree_digest(tmp_root.data_dir)
+    assert main(["--root", str(tmp_root.path), "add", str(contribution)]) == 1
+    assert "shapes:Intervention-iri-slug" in capsys.readouterr().out
+    assert tree_digest(tmp_root.data_dir) == before
+    assert main(["--root", str(tmp_root.path), "validate"]) == 0

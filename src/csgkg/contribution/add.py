@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,10 +13,9 @@ from csgkg.contribution.check import check_files
 from csgkg.contribution.limits import Limits
 from csgkg.core.errors import CsgkgError
 from csgkg.core.files import FileExistsConflict, write_new_files
-from csgkg.core.namespaces import CSG, new_graph
+from csgkg.core.namespaces import CSG, PREFIXES, new_graph
 from csgkg.core.root import DatasetRoot
 from csgkg.io.serialise import to_turtle
-from csgkg.validation.messages import local_name
 from csgkg.validation.run import ValidationReport
 
 FOLDERS = {
@@ -31,18 +31,49 @@ class AddError(CsgkgError):
     """A contribution that cannot be added (a file for it already exists, or writing failed)."""
 
 
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_SLUG = 80
+KIND = {"interventions": "intervention", "organisations": "organisation", "sources": "source"}
+
+
+def file_for(root: DatasetRoot, node: URIRef, folder: str) -> Path:
+    """The file an entry is stored in: ``data/{folder}/{slug}.ttl``. An IRI that is not its
+    namespace followed by a slug (ontology/README.md) is refused, so no file is ever named by
+    anything else or written outside its folder (the shapes refuse the same IRIs first)."""
+    namespace = PREFIXES[KIND[folder]]
+    slug = str(node)[len(namespace) :] if str(node).startswith(namespace) else ""
+    if not SLUG.match(slug) or len(slug) > MAX_SLUG:
+        raise AddError(
+            f"<{node}> cannot be stored: a {KIND[folder]}'s IRI must be {namespace} followed by a slug of "
+            f"lower-case letters, digits and single hyphens, at most {MAX_SLUG} characters"
+        )
+    base = (root.data_dir / folder).resolve()
+    path = base / f"{slug}.ttl"
+    if path.resolve().parent != base:
+        raise AddError(f"<{node}> would be stored outside {base}; nothing was added")
+    return root.data_dir / folder / f"{slug}.ttl"
+
+
 def plan_files(root: DatasetRoot, graph: Graph) -> dict[Path, str]:
-    """The new files of ``graph``: each intervention with its claims, each organisation, each source."""
+    """The new files of ``graph``: each intervention with its claims, each organisation, each source.
+    Two entries that would share a file are refused, never one written over the other."""
     plans: dict[Path, str] = {}
+    owners: dict[Path, URIRef] = {}
     for entity_type, folder in FOLDERS.items():
         for node in sorted(graph.subjects(RDF.type, entity_type)):
-            if not isinstance(node, URIRef):
-                continue
+            if not isinstance(node, URIRef) or node in owners.values():
+                continue  # a node typed twice (e.g. approach and variant) is one entry
+            path = file_for(root, node, folder)
+            if path in owners:
+                raise AddError(
+                    f"<{owners[path]}> and <{node}> would both be stored in {path}: give them different "
+                    "IRIs; nothing was added"
+                )
+            owners[path] = node
             part = new_graph()
             part += graph.triples((node, None, None))
             for claim in graph.subjects(RDF.subject, node):
                 part += graph.triples((claim, None, None))
-            path = root.data_dir / folder / f"{local_name(node)}.ttl"
             if path.exists():
                 raise AddError(f"{path} already exists: this entry is already in the dataset")
             plans[path] = to_turtle(part)

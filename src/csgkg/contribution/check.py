@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from csgkg.contribution.claims import add_implicit_claims
-from csgkg.contribution.limits import Limits, run_limited
+from csgkg.contribution.limits import Limits, rebase_memory_limit, run_limited
 from csgkg.contribution.policy import check_contribution
 from csgkg.contribution.yamlform import parse_yaml_form
 from csgkg.core.errors import InputError
@@ -117,6 +117,7 @@ def _check(root: DatasetRoot, paths: list[Path], limits: Limits, engine: str) ->
         from csgkg.validation.fast import validate_store
 
         with _index_copy(root) as (store, keys):
+            rebase_memory_limit()  # the limit is for the contribution's work, not the dataset's
             graph = store.graph()
             sources = [read_contribution(path, root, graph, limits) for path in paths]
             policy = [r for source in sources for r in check_contribution(source, graph)]
@@ -127,6 +128,7 @@ def _check(root: DatasetRoot, paths: list[Path], limits: Limits, engine: str) ->
     # pySHACL: asked for, or the files hold an IRI Oxigraph cannot store (the policy result says so).
     dataset = load_dataset(root)
     graph = dataset.graph()
+    rebase_memory_limit()
     sources = [read_contribution(path, root, graph, limits) for path in paths]
     policy = [r for source in sources for r in check_contribution(source, graph)]
     return CheckResult(ValidationReport(policy + validate(dataset, sources).results), sources)
@@ -143,4 +145,5 @@ def check_files(
     hint = ""
     if chosen == "pyshacl":
         hint = "on a large dataset the fast engine (--engine fast) is much quicker and needs far less memory"
-    return run_limited(_check, (root, [Path(p) for p in paths], limits, chosen), limits, what, hint)
+    arguments = (root, [Path(p) for p in paths], limits, chosen)
+    return run_limited(_check, arguments, limits, what, hint, deferred=True)

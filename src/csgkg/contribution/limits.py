@@ -65,11 +65,25 @@ def _virtual_memory() -> int:
         return 0
 
 
-def _child(conn: Any, func: Callable[..., Any], args: tuple, memory: int) -> None:
+_MEMORY = 0  # the memory a check may use beyond what the dataset takes (set in the worker)
+
+
+def rebase_memory_limit() -> None:
+    """In a worker: allow the check ``memory`` bytes beyond what the process holds now. A check calls
+    it again once it has opened the dataset, so that the limit bounds the contribution's own work,
+    not the store's (only the soft limit is set, so it can be set again)."""
+    if _MEMORY:
+        limit = _virtual_memory() + _MEMORY
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _child(conn: Any, func: Callable[..., Any], args: tuple, memory: int, deferred: bool = False) -> None:
     sys.addaudithook(_refuse_network)
-    if memory:
-        limit = _virtual_memory() + memory
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    global _MEMORY
+    _MEMORY = memory
+    if not deferred:
+        rebase_memory_limit()
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
     try:
         conn.send(("ok", func(*args)))
@@ -118,7 +132,9 @@ def _worker_context() -> Any:
     return context
 
 
-def run_limited(func: Callable[..., Any], args: tuple, limits: Limits, what: str, hint: str = "") -> Any:
+def run_limited(
+    func: Callable[..., Any], args: tuple, limits: Limits, what: str, hint: str = "", deferred: bool = False
+) -> Any:
     """Run ``func(*args)`` in a worker process within ``limits``; return its result or raise a CsgkgError.
 
     The worker is forked from a clean server process (multiprocessing's "forkserver"), never from the
@@ -127,11 +143,13 @@ def run_limited(func: Callable[..., Any], args: tuple, limits: Limits, what: str
 
     ``what`` names the input in error messages (usually the file); ``hint`` (what else the user can
     try) is added to the message when the check runs out of time or memory, or its worker dies.
+    With ``deferred``, ``func`` sets the memory limit itself (:func:`rebase_memory_limit`) once it has
+    opened the dataset, which the limit is not meant to bound.
     """
     suffix = f"; {hint}" if hint else ""
     context = _worker_context()
     parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(child, func, args, limits.memory), daemon=True)
+    process = context.Process(target=_child, args=(child, func, args, limits.memory, deferred), daemon=True)
     process.start()
     child.close()
     try:
