@@ -170,3 +170,46 @@ def test_a_build_stopped_part_way_leaves_the_old_release_whole(tmp_root, monkeyp
         build(tmp_root)
     assert _release(tmp_root.dist_dir) == before
     assert sorted(p.name for p in tmp_root.path.iterdir() if p.name.startswith(".dist")) == []
+
+
+def _whole_release(dist: Path) -> bool:
+    """Every file dataset.ttl describes is there with its size and SHA-256, and nothing else is."""
+    import hashlib
+
+    from rdflib import URIRef
+
+    dcat, spdx = "http://www.w3.org/ns/dcat#", "http://spdx.org/rdf/terms#"
+    description = Graph().parse(dist / "dataset.ttl", format="turtle")
+    release_iri = str(next(description.objects(None, URIRef(dcat + "accessURL"))))
+    described = set()
+    for node in description.subjects(URIRef(dcat + "downloadURL"), None):
+        url = str(description.value(node, URIRef(dcat + "downloadURL")))
+        path = dist / url[len(release_iri) :]
+        checksum = description.value(node, URIRef(spdx + "checksum"))
+        value = str(description.value(checksum, URIRef(spdx + "checksumValue")))
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != value:
+            return False
+        described.add(path)
+    on_disk = {p for p in dist.rglob("*") if p.is_file() and p.name != "dataset.ttl"}
+    return described == on_disk
+
+
+def test_a_build_killed_at_any_point_leaves_one_whole_release(tmp_root) -> None:
+    """A build is killed (SIGKILL) at spread-out moments while it rewrites a changed release: dist/ is
+    always the old release or the new one, whole (every file matches dataset.ttl's checksums)."""
+    import subprocess
+    import sys
+    import time
+
+    assert build(tmp_root).ok
+    victim = tmp_root.data_dir / "interventions" / "shifting-boundaries.ttl"
+    command = [sys.executable, "-m", "csgkg", "--root", str(tmp_root.path), "build"]
+    for delay in (0.3, 0.8, 1.3, 1.8, 2.4, 3.0, 3.6, 4.5):
+        victim.write_text(victim.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a new release
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+        assert _whole_release(tmp_root.dist_dir), f"killed after {delay} s"
+    assert build(tmp_root).ok and _whole_release(tmp_root.dist_dir)
+    assert not [p for p in tmp_root.path.iterdir() if p.name.startswith(".dist")]

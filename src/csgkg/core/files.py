@@ -99,7 +99,8 @@ def replaced_folder(target: Path) -> Iterator[Path]:
     left as it was. Readers see the old folder or the new one, never a mix."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    remove_stale_temporaries(target.parent, target.name)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-{os.getpid()}-", dir=target.parent))
     try:
         yield fresh
         os.chmod(fresh, 0o777 & ~umask())
@@ -108,7 +109,7 @@ def replaced_folder(target: Path) -> Iterator[Path]:
             return
         old = None
         if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-{os.getpid()}-", dir=target.parent))
             os.replace(target, old / target.name)
         os.replace(fresh, target)
         if old is not None:
@@ -132,6 +133,20 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def remove_stale_temporaries(folder: Path, name: str) -> None:
-    """Remove what an interrupted :func:`replaced_folder` for ``folder/name`` may have left behind."""
-    for leftover in Path(folder).glob(f".{name}-*-*"):
+    """Remove what an interrupted :func:`replaced_folder` for ``folder/name`` left behind: the
+    temporary folders of processes that are gone (a running one keeps its own)."""
+    for leftover in Path(folder).glob(f".{name}-*-*-*"):
+        pid = leftover.name.removeprefix(f".{name}-").split("-")[1]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
