@@ -52,7 +52,8 @@ CASES = {
     "maxExclusive": "a sh:PropertyShape ; sh:path ex:n ; sh:maxExclusive 3 .",
     "closed": "a sh:NodeShape ; sh:closed true ; sh:property [ sh:path ex:p ] .",
     "ignoredProperties": (
-        "a sh:NodeShape ; sh:closed true ; sh:ignoredProperties ( ex:p ex:n ) ; sh:property [ sh:path ex:s ] ."
+        "a sh:NodeShape ; sh:closed true ; sh:ignoredProperties ( ex:p ex:n ) ; "
+        "sh:property [ sh:path ex:s ] ."
     ),
     "or": "a sh:PropertyShape ; sh:path ex:p ; sh:or ( [ sh:nodeKind sh:Literal ] [ sh:hasValue ex:o ] ) .",
     "and": "a sh:PropertyShape ; sh:path ex:p ; sh:and ( [ sh:nodeKind sh:IRI ] [ sh:in ( ex:o ) ] ) .",
