@@ -19,6 +19,7 @@ from csgkg.contribution.limits import Limits, rebase_memory_limit, run_limited
 from csgkg.contribution.policy import check_contribution
 from csgkg.contribution.yamlform import parse_yaml_form
 from csgkg.core.errors import InputError
+from csgkg.core.files import process_alive
 from csgkg.core.root import DatasetRoot
 from csgkg.fastshacl.keys import KeyTable, open_keys
 from csgkg.io.parse import SourceFile, guess_format, load_dataset, load_shapes, parse_text, read_text
@@ -76,19 +77,9 @@ def remove_abandoned_copies(folder: Path) -> None:
     or memory limit is killed before it can remove its own copy)."""
     for copy in folder.glob(".check-*"):
         pid = copy.name.split("-")[1]
-        if pid.isdigit() and _alive(int(pid)):
+        if pid.isdigit() and process_alive(int(pid)):
             continue
         shutil.rmtree(copy, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @contextmanager

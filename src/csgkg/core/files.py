@@ -137,12 +137,13 @@ def remove_stale_temporaries(folder: Path, name: str) -> None:
     temporary folders of processes that are gone (a running one keeps its own)."""
     for leftover in Path(folder).glob(f".{name}-*-*-*"):
         pid = leftover.name.removeprefix(f".{name}-").split("-")[1]
-        if pid.isdigit() and _alive(int(pid)):
+        if pid.isdigit() and process_alive(int(pid)):
             continue
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` is still running (the owner of a temporary file or folder)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
