@@ -331,3 +331,22 @@ def test_validate_refuses_what_add_could_not_store(tmp_root, tmp_path: Path, cap
     assert "shapes:Intervention-iri-slug" in capsys.readouterr().out
     assert tree_digest(tmp_root.data_dir) == before
     assert main(["--root", str(tmp_root.path), "validate"]) == 0
+
+
+def test_the_turtle_template_parses_with_every_optional_line_filled_in(tmp_path: Path) -> None:
+    """Uncommenting the optional lines, as the template says to, never meets an undeclared prefix."""
+    import re
+
+    from rdflib import Graph
+
+    from csgkg.contribution.scaffold import turtle_template
+    from csgkg.core.root import DatasetRoot
+
+    text = turtle_template("Night Walk", load_dataset(DatasetRoot(REPO)).graph())
+    filled = re.sub(r"^    # (csg:\w+ [\w-]+:)\.\.\. ;$", r"    \1TODO ;", text, flags=re.M)
+    assert filled != text  # there were optional lines to fill in
+    code = re.sub(r"(?m)^#.*$|\"[^\"]*\"|<[^>]*>", "", filled)  # no comments, texts or IRIs
+    used = set(re.findall(r"(?<![\w<\"])([a-z][\w-]*):[\w-]", code))
+    declared = set(re.findall(r"^@prefix ([\w-]+):", filled, flags=re.M))
+    assert used <= declared
+    Graph().parse(data=filled, format="turtle")

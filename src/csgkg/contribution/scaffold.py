@@ -50,23 +50,10 @@ def _wrap(values: list[tuple[str, str]], prefix: str, indent: str) -> list[str]:
 def turtle_template(name: str, graph: Graph) -> str:
     """A Turtle file for a new intervention called ``name``: valid syntax, TODOs to replace."""
     slug = slugify(name)
-    prefixes = (
-        "audience",
-        "context",
-        "csg",
-        "dcterms",
-        "evidence",
-        "harm",
-        "intervention",
-        "itype",
-        "organisation",
-        "principle",
-        "rdfs",
-        "role",
-        "schema",
-        "skos",
-        "source",
-        "wd",
+    # Every prefix a line of the template uses, the optional (commented) lines' too.
+    prefixes = sorted(
+        {"csg", "dcterms", "intervention", "organisation", "rdfs", "schema", "skos", "source", "wd"}
+        | {SCHEME_PREFIX[cls] for _, _, cls, _, _ in FIELDS if cls is not None}
     )
     out = [
         f"# A new intervention for csgkg: {name}",
