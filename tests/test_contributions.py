@@ -350,3 +350,31 @@ def test_the_turtle_template_parses_with_every_optional_line_filled_in(tmp_path:
     declared = set(re.findall(r"^@prefix ([\w-]+):", filled, flags=re.M))
     assert used <= declared
     Graph().parse(data=filled, format="turtle")
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "/dev/zero"])
+def test_a_contribution_is_read_only_from_a_regular_file(tmp_path: Path, capsys, target: str) -> None:
+    """A link is refused before anything is read: nothing of the file it points to is quoted, and a
+    link to an endless device does not run into the memory limit."""
+    link = tmp_path / "contribution.ttl"
+    link.symlink_to(target)
+    assert main(["--root", str(REPO), "validate", str(link)]) == 2
+    err = capsys.readouterr().err
+    assert "symbolic link" in err and "root" not in err.replace(str(tmp_path), "")
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+@pytest.mark.parametrize("address", ["javascript:alert(1)", "ftp://example.org/page"])
+def test_an_address_of_another_scheme_is_a_violation(
+    tmp_path: Path, capsys, engine: str, address: str
+) -> None:
+    """pySHACL read focus IRIs of schemes other than http(s) as CURIEs and failed with a TypeError."""
+    text = (EXAMPLES / "invalid" / "Organisation-without-name.ttl").read_text(encoding="utf-8")
+    text = text.replace("<https://example.org/about>", f"<{address}>")
+    named = '    a csg:Organisation ;\n    rdfs:label "Named"@en ;\n'
+    text = text.replace("    a csg:Organisation ;\n", named)
+    contribution = tmp_path / "org.ttl"
+    contribution.write_text(text, encoding="utf-8")
+    assert main(["--root", str(REPO), "validate", "--engine", engine, str(contribution)]) == 1
+    out = capsys.readouterr().out
+    assert "rule: shapes:Source-url" in out and "Organisation-label" not in out

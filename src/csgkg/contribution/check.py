@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,9 +39,17 @@ def read_contribution(path: Path, root: DatasetRoot, graph: Graph, limits: Limit
     The size limit is checked before anything is parsed.
     """
     try:
-        size = path.stat().st_size
+        status = path.lstat()
     except OSError as exc:
         raise InputError(path, f"cannot read the file: {exc.strerror or exc}") from None
+    if stat.S_ISLNK(status.st_mode):
+        raise InputError(path, "this is a symbolic link: a contribution is read only from a regular file")
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError(
+            path, "this is not a regular file (a device, pipe or folder): give a Turtle, N-Triples, JSON-LD "
+            "or YAML file"
+        )
+    size = status.st_size
     if size > limits.max_bytes:
         raise InputError(
             path,

@@ -94,7 +94,9 @@ def run_pyshacl(
             allow_warnings=True,
             advanced=False,
             meta_shacl=False,
-            focus_nodes=focus_nodes or None,
+            # Plain strings: pySHACL reads an IRI of another scheme than http(s), urn or file as a
+            # CURIE, and fails on an rdflib term there (an ftp: or javascript: address).
+            focus_nodes=[str(node) for node in focus_nodes] if focus_nodes else None,
         )
     if not isinstance(results, Graph):  # pySHACL returns a failure object when a shape is broken
         raise ShapesError(f"the SHACL shapes cannot be used: {results}")
