@@ -54,7 +54,7 @@ ISSUE_QUERIES: dict[str, tuple[list[str], list[str]]] = {
     "compare-interventions": (["a", "b"], []),
     "similar-interventions": (["intervention"], []),
     "context-harm-matrix": ([], []),
-    "coverage-gaps": (["context"], []),
+    "coverage-gaps": ([], ["context"]),
     "intervention-summary": ([], []),
     "sources-of": (["intervention"], []),
     "forms-and-programmes": (["intervention"], []),
@@ -316,10 +316,14 @@ def test_the_gaps_are_the_empty_cells_of_the_matrix(root: DatasetRoot, graph: Gr
         assert gaps == empty, context
 
 
-def test_coverage_gaps_defaults_to_the_neighbourhood(root: DatasetRoot) -> None:
-    assert csgkg.query("coverage-gaps", root=root) == csgkg.query(
-        "coverage-gaps", context="neighbourhood", root=root
-    )
+def test_coverage_gaps_without_a_context_answers_for_every_context(root: DatasetRoot, graph: Graph) -> None:
+    """No context is not a hidden default: the answer is every context's gaps, context by context."""
+    every = csgkg.query("coverage-gaps", root=root)
+    contexts = sorted(graph.subjects(RDF.type, CSG.Context))
+    assert {r["context"] for r in every} == {str(c) for c in contexts}
+    for context in contexts:
+        alone = csgkg.query("coverage-gaps", context=context, root=root)
+        assert [r for r in every if r["context"] == str(context)] == alone, context
 
 
 def facets_of(graph: Graph) -> dict[str, list[URIRef]]:
