@@ -339,3 +339,14 @@ def test_memory_of_a_dropped_store_goes_back_to_the_system(tmp_path: Path) -> No
     trimmed, base, loaded, after = out[0] == "True", *map(int, out[1:])
     assert trimmed and loaded - base > 5000  # pages: the store took more than 20 MB
     assert after - base < (loaded - base) / 2, (base, loaded, after)
+
+
+def test_every_command_reads_the_same_files(root: DatasetRoot) -> None:
+    """One list of the dataset's files (the manifest's): an editor's hidden lock file under data/ is
+    read neither by the index nor by validation, which read every .ttl file before."""
+    from csgkg.validation.run import validate_root
+
+    (root.data_dir / "interventions" / ".#shifting-boundaries.ttl").write_text("not turtle", encoding="utf-8")
+    assert open_index(root).update.action == "none"
+    assert validate_root(root).conforms
+    assert validate_root(root, engine="pyshacl").conforms

@@ -44,17 +44,24 @@ class DatasetRoot:
     def dist_dir(self) -> Path:
         return self.path / "dist"
 
+    def _files(self, kind: str) -> list[Path]:
+        """The files of one part of the dataset, as the manifest lists them (one rule for every
+        consumer: hidden files, such as an editor's lock files, are not part of the dataset)."""
+        from csgkg.core.manifest import scan
+
+        return [self.path / relative for relative in scan(self.path).of_kinds(kind)]
+
     def vocab_files(self) -> list[Path]:
         """The concept scheme files, sorted by name."""
-        return sorted(self.vocab_dir.glob("*.ttl"))
+        return self._files("vocab")
 
     def data_files(self) -> list[Path]:
         """Every Turtle file under ``data/``, sorted by path."""
-        return sorted(self.data_dir.rglob("*.ttl"))
+        return self._files("data")
 
     def shape_files(self) -> list[Path]:
         """Every Turtle file under ``shapes/``, sorted by name."""
-        return sorted(self.shapes_dir.glob("*.ttl"))
+        return self._files("shapes")
 
 
 def is_root(path: Path) -> bool:
