@@ -186,7 +186,7 @@ def open_index(root: DatasetRoot, reporter: Any = None) -> Index:
             changes = state.manifest.diff(now)
             loaded = changes.of_kinds(*STORE_KINDS)
             if not loaded:
-                update = Update("none" if not changes else "updated", loaded)
+                update = Update("none")
             elif len(loaded) > REBUILD_SHARE * max(1, len(now.of_kinds(*STORE_KINDS))):
                 _rebuild(root, now, reporter)
                 update = Update("rebuilt", loaded)
@@ -194,19 +194,15 @@ def open_index(root: DatasetRoot, reporter: Any = None) -> Index:
                 _replace_graphs(root, loaded, reporter)
                 update = Update("updated", loaded)
             if changes:
-                # New files, a new verdict and new keys: the old ones are kept only while they hold.
-                verdict = state.verdict
-                state = State(now, verdict if not loaded and _same_shapes(changes) else None, None)
-        if update.action != "none" or not (index_dir(root) / STATE_FILE).is_file():
+                # A new manifest; the verdict and the key table hold only while the data and shapes
+                # they were made from are unchanged.
+                verdict = state.verdict if not loaded and not changes.of_kinds("shapes", "other") else None
+                state = State(now, verdict, None)
+                state.write(root)
+        if not (index_dir(root) / STATE_FILE).is_file():
             state.write(root)
         store = _read_only(root, state)
-    if update.action == "updated" and not update.changes:
-        update = Update("none")
     return Index(root, store, state, update)
-
-
-def _same_shapes(changes: Changes) -> bool:
-    return not changes.of_kinds("shapes", "other")
 
 
 def _read_only(root: DatasetRoot, state: State) -> ox.Store:
