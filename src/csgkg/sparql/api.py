@@ -93,6 +93,7 @@ def run_stored(
     endpoint: str | None = None,
     timeout: float = 30.0,
     backend: str = "oxigraph",
+    store: Store | None = None,
 ) -> Result:
     """Bind, check and run ``stored`` on the dataset (its index, brought up to date with the files;
     ``backend="rdflib"`` reads the files with rdflib instead), or on the SPARQL 1.1 ``endpoint`` when
@@ -101,7 +102,7 @@ def run_stored(
     from csgkg.sparql.safety import parse_checked
 
     dataset_root = as_root(root)
-    store = open_store(dataset_root, backend)
+    store = store or open_store(dataset_root, backend)
     text, bindings = bind_parameters(stored, params or {}, dataset_root, store)
     translated = parse_checked(text)
     check_bound_values(translated.algebra, bindings)
@@ -176,7 +177,8 @@ def compare(
     from csgkg.sparql.resolve import KINDS, index_for, resolve_member
 
     dataset_root = as_root(root)
-    graph = open_store(dataset_root).graph()
+    store = open_store(dataset_root)
+    graph = store.graph()
     iri_a = resolve_member(graph, KINDS["a"], a, "a")
     iri_b = resolve_member(graph, KINDS["b"], b, "b")
     if iri_a == iri_b:
@@ -187,6 +189,7 @@ def compare(
         dataset_root,
         endpoint=endpoint,
         timeout=timeout,
+        store=store,
     )
     index = index_for(graph, KINDS["a"])
     return from_result(result, curie(iri_a), index.names[iri_a], curie(iri_b), index.names[iri_b])
