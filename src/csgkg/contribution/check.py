@@ -109,6 +109,14 @@ def _index_copy(root: DatasetRoot) -> Iterator[tuple[OxigraphStore, KeyTable | N
         shutil.rmtree(copy, ignore_errors=True)
 
 
+def _read(root: DatasetRoot, paths: list[Path], graph: Graph, limits: Limits) -> tuple[list, list]:
+    """The contributed files read (with the dataset open, so the memory limit now bounds only the
+    contribution's work) and the instance-data policy's results on them."""
+    rebase_memory_limit()
+    sources = [read_contribution(path, root, graph, limits) for path in paths]
+    return sources, [r for source in sources for r in check_contribution(source, graph)]
+
+
 def _check(root: DatasetRoot, paths: list[Path], limits: Limits, engine: str) -> CheckResult:
     """Read the files, apply the instance-data policy, and validate them with the dataset, their nodes
     and the nodes they refer to as focus nodes: with the fast engine on a copy of the index, or with
@@ -117,20 +125,14 @@ def _check(root: DatasetRoot, paths: list[Path], limits: Limits, engine: str) ->
         from csgkg.validation.fast import validate_store
 
         with _index_copy(root) as (store, keys):
-            rebase_memory_limit()  # the limit is for the contribution's work, not the dataset's
-            graph = store.graph()
-            sources = [read_contribution(path, root, graph, limits) for path in paths]
-            policy = [r for source in sources for r in check_contribution(source, graph)]
+            sources, policy = _read(root, paths, store.graph(), limits)
             if not any(r.constraint == "policy:safe-iri" for r in policy):
                 shapes = load_shapes(root)
                 shacl = validate_store(root, store.ox, store.files, shapes, extra=sources, keys=keys)
                 return CheckResult(ValidationReport(policy + shacl.results, engine="fast"), sources)
     # pySHACL: asked for, or the files hold an IRI Oxigraph cannot store (the policy result says so).
     dataset = load_dataset(root)
-    graph = dataset.graph()
-    rebase_memory_limit()
-    sources = [read_contribution(path, root, graph, limits) for path in paths]
-    policy = [r for source in sources for r in check_contribution(source, graph)]
+    sources, policy = _read(root, paths, dataset.graph(), limits)
     return CheckResult(ValidationReport(policy + validate(dataset, sources).results), sources)
 
 
