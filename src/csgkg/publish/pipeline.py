@@ -21,13 +21,12 @@ from rdflib.namespace import RDF, SKOS
 from csgkg.core.files import replaced_folder, write_atomic
 from csgkg.core.namespaces import CSG, new_graph
 from csgkg.core.root import DatasetRoot
-from csgkg.io.parse import Dataset
 from csgkg.io.serialise import load_context, to_jsonld, to_ntriples, to_turtle
 from csgkg.publish.inference import owl_rl_closure
 from csgkg.publish.release import write_release
 from csgkg.publish.released import sources_file
 from csgkg.store.base import OxigraphStore, open_store
-from csgkg.validation.run import ValidationReport, validate, validate_root
+from csgkg.validation.run import ValidationReport, validate_root
 
 RDF_FILES = ("csgkg.ttl", "csgkg.nt", "csgkg.jsonld", "csgkg-inferred.ttl", "context.jsonld")
 
@@ -77,7 +76,6 @@ def union_graph(store: OxigraphStore) -> Graph:
 
 def build(
     root: DatasetRoot,
-    dataset: Dataset | None = None,
     since: str | Path | None = None,
     reporter: Any = None,
     engine: str = "auto",
@@ -92,12 +90,8 @@ def build(
     """
     store = open_store(root, "oxigraph", reporter)  # load
     notes = [said for said in [store.index.update.describe()] if said]
-    if dataset is not None:
-        report = validate(dataset)
-    else:
-        report = validate_root(root, engine=engine, progress=reporter)
+    report = validate_root(root, engine=engine, progress=reporter)  # keeps the verdict with the index
     notes.extend(report.notes)
-    store.index.record_verdict(report.conforms, len(report.violations), len(report.warnings))
     graph = union_graph(store)
     result = BuildResult(
         report=report,
