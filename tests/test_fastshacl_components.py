@@ -81,14 +81,8 @@ def test_every_supported_component_has_a_case() -> None:
     assert supported == set(CASES)
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_root(tmp_path_factory.mktemp("components") / "root")
-    return root.path
-
-
 @pytest.mark.parametrize("param", sorted(CASES))
-def test_the_fast_engine_gives_pyshacls_results_for(param: str, base: Path, tmp_path: Path) -> None:
+def test_the_fast_engine_gives_pyshacls_results_for(param: str, tmp_path: Path) -> None:
     root = copy_root(tmp_path / "root")
     (root.shapes_dir / "zz-component.ttl").write_text(PREFIXES + SHAPE + "    " + CASES[param] + "\n")
     data = tmp_path / "data.ttl"
