@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from csgkg.core.deadline import DEFAULT_QUERY_TIMEOUT as DEFAULT_TIMEOUT
 from csgkg.core.errors import InputError, UsageError
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
@@ -79,11 +80,21 @@ def _remote_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
-        default=30.0,
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
         metavar="S",
-        help="seconds to wait for the endpoint (default 30)",
+        help=f"stop the query after S seconds, on the dataset or at --endpoint (default {DEFAULT_TIMEOUT:g})",
     )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
+    return value
 
 
 def _root(args: argparse.Namespace):

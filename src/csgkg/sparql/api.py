@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from csgkg.core.deadline import DEFAULT_QUERY_TIMEOUT, run_with_deadline
 from csgkg.core.errors import CsgkgError, UsageError
 from csgkg.core.root import DatasetRoot, find_root
 from csgkg.sparql.catalogue import StoredQuery, list_stored, load_stored
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from csgkg.sparql.compare import Comparison
 
 RootLike = str | Path | DatasetRoot | None
+
+DEFAULT_TIMEOUT = DEFAULT_QUERY_TIMEOUT
 
 
 def as_root(root: RootLike = None) -> DatasetRoot:
@@ -91,13 +94,18 @@ def run_stored(
     params: Mapping[str, object] | None = None,
     root: RootLike = None,
     endpoint: str | None = None,
-    timeout: float = 30.0,
+    timeout: float | None = DEFAULT_TIMEOUT,
     backend: str = "oxigraph",
     store: Store | None = None,
 ) -> Result:
     """Bind, check and run ``stored`` on the dataset (its index, brought up to date with the files;
     ``backend="rdflib"`` reads the files with rdflib instead), or on the SPARQL 1.1 ``endpoint`` when
-    given (the same bound text is sent); return the full :class:`Result`."""
+    given (the same bound text is sent); return the full :class:`Result`.
+
+    A query still running after ``timeout`` seconds is stopped (None: no limit): on the dataset it
+    runs in a child process that is killed then (:mod:`csgkg.core.deadline`), and a
+    :class:`~csgkg.core.deadline.DeadlineExceeded` is raised.
+    """
     from csgkg.sparql.binding import check_bound_values
     from csgkg.sparql.safety import parse_checked
 
@@ -109,9 +117,17 @@ def run_stored(
     if endpoint:
         from csgkg.io.remote import run_remote_select
 
-        columns, rows = run_remote_select(endpoint, text, timeout=timeout)
+        columns, rows = run_remote_select(endpoint, text, timeout=timeout or DEFAULT_TIMEOUT)
         return Result(columns, [tuple(row.get(column) for column in columns) for row in rows])
-    return store.query(text)
+    local = store
+    return run_with_deadline(lambda: local.query(text), timeout, _too_long(timeout))
+
+
+def _too_long(timeout: float | None) -> str:
+    return (
+        f"the query ran longer than {timeout or 0:g} s and was stopped: make it more selective or add "
+        "LIMIT, or allow more time (--timeout S; timeout=S in Python)"
+    )
 
 
 def bound_query(name: str, /, *, root: RootLike = None, **params: object) -> str:
@@ -138,6 +154,7 @@ def query(
     root: RootLike = None,
     dataframe: bool = False,
     backend: str = "oxigraph",
+    timeout: float | None = DEFAULT_TIMEOUT,
     **params: object,
 ) -> Any:
     """Run stored query ``name`` and return its rows as a list of dicts (column -> value).
@@ -145,9 +162,10 @@ def query(
     IRIs come back as strings, counts as ints, unbound values as None. With ``dataframe=True`` the
     answer is a pandas DataFrame instead (pandas must be installed). ``root`` chooses the dataset
     (default: the nearest above the current folder, else the copy shipped with the package);
-    ``backend="rdflib"`` reads the files with rdflib instead of the index (the same rows).
+    ``backend="rdflib"`` reads the files with rdflib instead of the index (the same rows). A query
+    still running after ``timeout`` seconds is stopped with a DeadlineExceeded (None: no limit).
     """
-    result = run_stored(get_query(name, root), params, root, backend=backend)
+    result = run_stored(get_query(name, root), params, root, backend=backend, timeout=timeout)
     return _dataframe(result) if dataframe else result.records()
 
 
@@ -156,9 +174,18 @@ def query_df(name: str, /, *, root: RootLike = None, **params: object) -> Any:
     return query(name, root=root, dataframe=True, **params)
 
 
-def query_sparql(text: str, /, *, root: RootLike = None, dataframe: bool = False, **params: object) -> Any:
-    """Run an ad-hoc read-only query given as text (grlc-style ``?_name`` parameters allowed)."""
-    result = run_stored(StoredQuery.from_text(text), params, root)
+def query_sparql(
+    text: str,
+    /,
+    *,
+    root: RootLike = None,
+    dataframe: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    **params: object,
+) -> Any:
+    """Run an ad-hoc read-only query given as text (grlc-style ``?_name`` parameters allowed),
+    stopped after ``timeout`` seconds (None: no limit)."""
+    result = run_stored(StoredQuery.from_text(text), params, root, timeout=timeout)
     return _dataframe(result) if dataframe else result.records()
 
 
@@ -168,7 +195,12 @@ def run_example(stored: StoredQuery, root: RootLike = None) -> Result:
 
 
 def compare(
-    a: object, b: object, *, root: RootLike = None, endpoint: str | None = None, timeout: float = 30.0
+    a: object,
+    b: object,
+    *,
+    root: RootLike = None,
+    endpoint: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> Comparison:
     """Compare two interventions (IRI, CURIE or label) facet by facet: the values they share and
     those only one of them has; with ``endpoint``, the comparison runs on that SPARQL endpoint."""
