@@ -28,6 +28,26 @@ def _whole_seconds(text: str) -> int:
     return value
 
 
+def _megabytes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 MB, not {text}")
+    return value
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {text}")
+    return value
+
+
 def _port(text: str) -> int:
     try:
         value = int(text)
@@ -40,6 +60,7 @@ def _port(text: str) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``serve`` and ``push`` to the ``csgkg`` command line."""
+    from csgkg.publish.front import DEFAULT_MAX_ANSWER_MB, DEFAULT_MAX_RUNNING
     from csgkg.publish.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_QUERY_TIMEOUT
 
     p = sub.add_parser(
@@ -47,7 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="serve the built dataset as a read-only SPARQL 1.1 endpoint (Oxigraph)",
         description=(
             "Serve dist/csgkg.nt read-only with the Oxigraph server until Ctrl-C. The first line "
-            "printed is the query endpoint URL. Run `csgkg build` first."
+            "printed is the query endpoint URL. Federated queries (SERVICE), FROM, updates and "
+            "Graph Store requests are refused before the server sees them. Run `csgkg build` first."
         ),
     )
     p.add_argument(
@@ -66,7 +88,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=_whole_seconds,
         default=DEFAULT_QUERY_TIMEOUT,
         metavar="S",
-        help=f"stop a query after S seconds (default {DEFAULT_QUERY_TIMEOUT})",
+        help=f"stop a query after S seconds, with HTTP 503 (default {DEFAULT_QUERY_TIMEOUT})",
+    )
+    p.add_argument(
+        "--max-answer-mb",
+        type=_megabytes,
+        default=DEFAULT_MAX_ANSWER_MB,
+        metavar="MB",
+        help="stop a query whose answer grows past MB megabytes, with HTTP 500 "
+        f"(default {DEFAULT_MAX_ANSWER_MB})",
+    )
+    p.add_argument(
+        "--max-running",
+        type=_at_least_one,
+        default=DEFAULT_MAX_RUNNING,
+        metavar="N",
+        help="run at most N queries at once; others wait their turn within their own time "
+        f"(default {DEFAULT_MAX_RUNNING})",
     )
     p.set_defaults(handler=cmd_serve)
 
@@ -120,7 +158,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from csgkg.core.root import find_root
     from csgkg.publish.serve import serve
 
-    return serve(find_root(args.root), host=args.host, port=args.port, timeout=args.timeout)
+    return serve(
+        find_root(args.root),
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        max_answer_mb=args.max_answer_mb,
+        max_running=args.max_running,
+    )
 
 
 def cmd_push(args: argparse.Namespace) -> int:

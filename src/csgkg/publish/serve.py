@@ -1,15 +1,19 @@
 """``csgkg serve``: a read-only SPARQL 1.1 endpoint over the built release, run by Oxigraph.
 
-The real ``oxigraph`` server (the ``oxigraph`` package on PyPI) does the serving; csgkg only
-prepares and supervises it:
+The real ``oxigraph`` server (the ``oxigraph`` package on PyPI) runs the queries; csgkg prepares
+and supervises it, and puts a front before it (:mod:`.front`):
 
 1. ``oxigraph load`` loads ``dist/csgkg.nt`` into a new store in a temporary folder, in the named
    graph ``https://w3id.org/csgkg/dataset`` (the dataset IRI, as ``csgkg push`` does);
-2. ``oxigraph serve-read-only --union-default-graph --timeout-s S --bind HOST:PORT`` serves it, so
-   queries without ``GRAPH``/``FROM`` see the whole release; the server runs in its own process group;
-3. once the server answers a query, the endpoint URL is printed as the first line of stdout;
-4. Ctrl-C (SIGINT) or SIGTERM stops the server's whole process group and removes the temporary
-   store. On Linux the server also gets SIGTERM if csgkg itself dies.
+2. ``oxigraph serve-read-only --union-default-graph`` serves it on a free port of 127.0.0.1 only, so
+   queries without ``GRAPH``/``FROM`` see the whole release; the server runs in its own process
+   group, with a timeout a few seconds longer than the front's as a backstop;
+3. the front listens on ``--host``/``--port``: it refuses federated queries (``SERVICE``), updates
+   and anything that is not a query before the server sees it, and bounds each query's time, its
+   answer's size and how many run at once;
+4. once both answer, the front's endpoint URL is printed as the first line of stdout;
+5. Ctrl-C (SIGINT) or SIGTERM stops the front and the server's whole process group and removes the
+   temporary store. On Linux the server also gets SIGTERM if csgkg itself dies.
 """
 
 from __future__ import annotations
@@ -32,11 +36,14 @@ from typing import IO, Any
 from csgkg.core.errors import CsgkgError, UsageError
 from csgkg.core.namespaces import DATASET_IRI
 from csgkg.core.root import DatasetRoot
+from csgkg.publish.front import DEFAULT_MAX_ANSWER_MB, DEFAULT_MAX_RUNNING, Front, FrontLimits, serving
 from csgkg.publish.released import built_ntriples, count_ntriples, stale_warning
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 DEFAULT_QUERY_TIMEOUT = 30
+BACKSTOP = 5  # the server's own timeout is this many seconds longer than the front's
+PRIVATE_HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 60.0
 LOAD_TIMEOUT = 600.0
 STOP_GRACE = 5.0
@@ -232,17 +239,26 @@ def serve(
     timeout: int = DEFAULT_QUERY_TIMEOUT,
     out: IO[str] | None = None,
     err: IO[str] | None = None,
+    max_answer_mb: float = DEFAULT_MAX_ANSWER_MB,
+    max_running: int = DEFAULT_MAX_RUNNING,
 ) -> int:
     """Serve ``dist/csgkg.nt`` of ``root`` read-only until SIGINT or SIGTERM; return 0.
 
     Prints the query endpoint URL as the first line of ``out`` (default stdout) once the server
-    answers, and notes to ``err`` (default stderr). Raises ServeError when the release is missing,
-    ``oxigraph`` is not installed, or the server cannot start or stops by itself.
+    answers, and notes to ``err`` (default stderr). Each query may run ``timeout`` seconds and
+    answer ``max_answer_mb`` megabytes; ``max_running`` run at once (see :mod:`.front`). Raises
+    ServeError when the release is missing, ``oxigraph`` is not installed, or the server cannot
+    start or stops by itself.
     """
     out = out or sys.stdout
     err = err or sys.stderr
     if timeout < 1:
         raise UsageError(f"--timeout must be a whole number of seconds, at least 1, not {timeout}")
+    if not max_answer_mb > 0:
+        raise UsageError(f"--max-answer-mb must be more than 0, not {max_answer_mb:g}")
+    if max_running < 1:
+        raise UsageError(f"--max-running must be at least 1, not {max_running}")
+    limits = FrontLimits(float(timeout), int(max_answer_mb * 1024 * 1024), max_running)
     source = built_ntriples(root)
     warning = stale_warning(root, source)
     if warning:
@@ -259,18 +275,25 @@ def serve(
             store = workdir / "store"
             load_store(oxigraph, source, store)
             log_path = workdir / "oxigraph.log"
+            private_port = free_port(PRIVATE_HOST)
             with log_path.open("wb") as log:
-                process = start_server(oxigraph, store, host, port, timeout, log)
-            wait_until_ready(process, query_url, log_path)
-            print(query_url, file=out, flush=True)
-            where = "" if client_host(host) == host else f" (listening on {host})"
-            print(
-                f"serving {count_ntriples(source)} triples of {source} read-only with Oxigraph"
-                f"{where}; queries time out after {timeout} s; Ctrl-C stops the server",
-                file=err,
-                flush=True,
-            )
-            process.wait()
+                process = start_server(oxigraph, store, PRIVATE_HOST, private_port, timeout + BACKSTOP, log)
+            wait_until_ready(process, f"http://{PRIVATE_HOST}:{private_port}/query", log_path)
+            try:
+                front = Front((host.strip("[]") or "0.0.0.0", port), (PRIVATE_HOST, private_port), limits)
+            except OSError as exc:
+                raise ServeError(f"cannot listen on {url_host(host)}:{port}: {exc.strerror}") from None
+            with serving(front):
+                print(query_url, file=out, flush=True)
+                where = "" if client_host(host) == host else f" (listening on {host})"
+                print(
+                    f"serving {count_ntriples(source)} triples of {source} read-only with Oxigraph"
+                    f"{where}; SERVICE and updates are refused; a query may run {timeout} s and "
+                    f"answer {max_answer_mb:g} MB, {max_running} at once; Ctrl-C stops the server",
+                    file=err,
+                    flush=True,
+                )
+                process.wait()
             reason = server_message(log_path) or f"exit status {process.returncode}"
             raise ServeError(f"the oxigraph server stopped: {reason}")
     except (KeyboardInterrupt, _Stop):
