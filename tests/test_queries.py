@@ -361,7 +361,32 @@ def test_compare_restorative_justice_and_multi_family_group_therapy(root: Datase
     assert c.facet("evidence status").shared == ["promising, not yet tested"]
     assert c.facet("addresses harm").only_b == ["extra-familial harm"]
     assert c.facet("involved organisation").only_a == ["Restorative Justice Council"]
-    assert c.facet("associated country") is None  # neither names a country
+    countries = c.facet("associated country")  # neither names a country: an empty facet
+    assert (countries.facet, countries.shared, countries.only_a, countries.only_b) == (
+        "csg:associatedCountry",
+        [],
+        [],
+        [],
+    )
+    assert countries not in c.facets
+
+
+def test_a_facet_is_found_by_label_short_name_or_plural_in_any_case(root: DatasetRoot) -> None:
+    c = csgkg.compare("restorative justice", "MFGT", root=root)
+    harms = c.facet("addresses harm")
+    for name in ("harms", "Harm", "csg:addressesHarm", "addressesharm", "ADDRESSES HARM"):
+        assert c.facet(name) is harms, name
+    assert c.facet("contexts") is c.facet("works in context")
+    assert c.facet("organisations") is c.facet("involved organisation")
+
+
+def test_an_unknown_facet_names_the_closest_and_every_facet(root: DatasetRoot) -> None:
+    c = csgkg.compare("restorative justice", "MFGT", root=root)
+    with pytest.raises(csgkg.UsageError) as caught:
+        c.facet("harmz")
+    message = str(caught.value)
+    assert message.startswith("unknown facet 'harmz'; did you mean 'addresses harm'?")
+    assert "works in context" in message and "evidence status" in message
 
 
 def test_compare_every_pair_of_interventions_against_the_graph(root: DatasetRoot, graph: Graph) -> None:
@@ -374,7 +399,7 @@ def test_compare_every_pair_of_interventions_against_the_graph(root: DatasetRoot
             mine, theirs = facet_names(graph, a, properties), facet_names(graph, b, properties)
             got = comparison.facet(facet)
             if not mine | theirs:
-                assert got is None, (a, b, facet)
+                assert got not in comparison.facets and not (got.shared or got.only_a or got.only_b)
                 continue
             seen.add(facet)
             assert sorted(got.shared, key=str.lower) == got.shared

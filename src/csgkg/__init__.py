@@ -2,7 +2,8 @@
 
 The library API (:mod:`csgkg.api`, exactly what the ``csgkg`` commands call): :func:`validate`,
 :func:`check`, :func:`add`, :func:`build`, :func:`query`, :func:`query_df`, :func:`query_sparql`,
-:func:`list_queries`, :func:`compare`; and :func:`find_root`, :func:`load_dataset`.
+:func:`list_queries`, :func:`compare`; and :func:`find_root`, :func:`load_dataset`. Every error
+the API reports on its input is a :class:`CsgkgError` (a wrong name or value: :class:`UsageError`).
 Names are imported lazily so that ``csgkg --help`` starts without loading rdflib.
 """
 
@@ -16,8 +17,10 @@ __version__ = "0.1.0"
 _API = {
     "BuildResult": "publish.pipeline",
     "CheckResult": "contribution.check",
+    "CsgkgError": "core.errors",
     "Dataset": "io.parse",
     "DatasetRoot": "core.root",
+    "UsageError": "core.errors",
     "ValidationReport": "validation.run",
     "ValidationResult": "validation.run",
     "add": "api",

@@ -24,6 +24,8 @@ from csgkg.sparql.catalogue import StoredQuery, list_stored, load_stored
 from csgkg.store.base import Result, Store, open_store
 
 if TYPE_CHECKING:
+    from rdflib import Graph
+
     from csgkg.sparql.compare import Comparison
 
 RootLike = str | Path | DatasetRoot | None
@@ -224,4 +226,23 @@ def compare(
         store=store,
     )
     index = index_for(graph, KINDS["a"])
-    return from_result(result, curie(iri_a), index.names[iri_a], curie(iri_b), index.names[iri_b])
+    return from_result(
+        result, curie(iri_a), index.names[iri_a], curie(iri_b), index.names[iri_b], facets_of(graph)
+    )
+
+
+def facets_of(graph: Graph) -> list[tuple[str, str]]:
+    """Every facet ``compare-interventions`` compares, as (short name, label) pairs: each property
+    under ``csg:facet``, and the country and organisation groups."""
+    from rdflib import RDFS
+
+    from csgkg.core.namespaces import CSG
+    from csgkg.io.locate import curie
+
+    properties = [
+        *graph.subjects(RDFS.subPropertyOf, CSG.facet),
+        CSG.associatedCountry,
+        CSG.involvedOrganisation,
+    ]
+    facets = {curie(p): str(graph.value(p, RDFS.label) or curie(p)) for p in properties}
+    return sorted(facets.items())

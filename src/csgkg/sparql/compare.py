@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from csgkg.core.errors import UsageError
 from csgkg.sparql.formats import short_text
 from csgkg.store.base import Result
 
@@ -25,28 +28,79 @@ class FacetComparison:
     only_b: list[str] = field(default_factory=list)
 
 
+def _key(name: str) -> str:
+    """A facet name reduced for matching: lower case, letters and digits only, singular."""
+    key = re.sub(r"[^a-z0-9]", "", name.lower())
+    if key.endswith("ies"):
+        return key[:-3] + "y"
+    return key.removesuffix("s")
+
+
 @dataclass
 class Comparison:
-    """Two interventions compared facet by facet."""
+    """Two interventions compared facet by facet.
+
+    ``facets`` holds the facets where either intervention has a value; ``known_facets`` every facet
+    the dataset defines, as (short name, label) pairs, so that a facet neither has is empty rather
+    than unknown."""
 
     a: str
     a_label: str
     b: str
     b_label: str
     facets: list[FacetComparison] = field(default_factory=list)
+    known_facets: list[tuple[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
+        """A JSON-ready dict (without ``known_facets``)."""
+        data = asdict(self)
+        del data["known_facets"]
+        return data
 
-    def facet(self, label: str) -> FacetComparison | None:
-        """The comparison of the facet with this label (e.g. ``"works in context"``), if any."""
-        return next((f for f in self.facets if label in (f.facet_label, f.facet)), None)
+    def facet(self, name: str) -> FacetComparison:
+        """The comparison of one facet, named by its label (``"addresses harm"``), its short name
+        (``"csg:addressesHarm"``, ``"addressesHarm"``) or the last word of its label (``"harm"``),
+        case-insensitively and in the singular or plural (``"harms"``). A facet the dataset defines
+        but neither intervention has comes back empty; an unknown name raises
+        :class:`~csgkg.core.errors.UsageError` naming the closest facets."""
+        present = {f.facet: f for f in self.facets}
+        known = dict(self.known_facets)
+        known.update({f.facet: f.facet_label for f in self.facets})
+        names: dict[str, set[str]] = {}
+        last_words: dict[str, set[str]] = {}
+        for short, label in known.items():
+            for alias in (short, short.partition(":")[2], label):
+                names.setdefault(_key(alias), set()).add(short)
+            words = label.split()
+            if words and len(words[-1]) > 3:
+                last_words.setdefault(_key(words[-1]), set()).add(short)
+        wanted = _key(name)
+        matches = names.get(wanted) or last_words.get(wanted, set())
+        if len(matches) == 1:
+            short = next(iter(matches))
+            return present.get(short) or FacetComparison(facet=short, facet_label=known[short])
+        labels = sorted(known.values(), key=str.lower)
+        if matches:
+            choices = sorted(known[m] for m in matches)
+            raise UsageError(f"facet {name!r} could mean {' or '.join(choices)}: give its full label")
+        aliases = {**last_words, **names}
+        close = difflib.get_close_matches(wanted, list(aliases), n=5, cutoff=0.6)
+        guesses = sorted({known[short] for key in close for short in aliases[key]})[:3]
+        hint = f"did you mean {' or '.join(repr(g) for g in guesses)}? " if guesses else ""
+        raise UsageError(f"unknown facet {name!r}; {hint}the facets are: {', '.join(labels)}")
 
 
-def from_result(result: Result, a: str, a_label: str, b: str, b_label: str) -> Comparison:
-    """Group the rows of ``compare-interventions`` by facet, keeping the query's order."""
-    comparison = Comparison(a=a, a_label=a_label, b=b, b_label=b_label)
+def from_result(
+    result: Result,
+    a: str,
+    a_label: str,
+    b: str,
+    b_label: str,
+    known_facets: list[tuple[str, str]] | None = None,
+) -> Comparison:
+    """Group the rows of ``compare-interventions`` by facet, keeping the query's order;
+    ``known_facets`` lists every facet of the dataset as (short name, label) pairs."""
+    comparison = Comparison(a=a, a_label=a_label, b=b, b_label=b_label, known_facets=known_facets or [])
     by_facet: dict[str, FacetComparison] = {}
     for record in result.rows:
         row = dict(zip(result.columns, record, strict=True))
