@@ -256,10 +256,75 @@ def test_keyboard_reaches_the_skip_link_and_the_filters(page, base_url) -> None:
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")  # the fold of the filter panel, open on a wide screen
+    assert page.evaluate("document.activeElement.textContent") == "Filter the interventions"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "filter-context"
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "the focused control must show a visible focus outline"
+
+
+# -- on a phone ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """A page the size of a phone held upright (390 x 844 CSS pixels)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def fits_the_screen(page: Any) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_on_a_phone_the_home_page_shows_an_intervention_without_scrolling(phone, base_url) -> None:
+    phone.goto(base_url + "index.html")
+    assert fits_the_screen(phone)
+    assert phone.evaluate("document.getElementById('filter-details').open") is False
+    first = phone.locator("#intervention-list > li .card-title").first.bounding_box()
+    assert first is not None and first["y"] + first["height"] <= 844, first
+    phone.get_by_text("Filter the interventions").click()
+    phone.select_option("#filter-context", "school")
+    assert "school" in phone.url
+    screenshot(phone, "phone-home")
+
+
+def test_on_a_phone_a_filtered_address_opens_with_the_filters_shown(phone, base_url) -> None:
+    phone.goto(base_url + "index.html?context=school")
+    assert phone.evaluate("document.getElementById('filter-details').open") is True
+    assert phone.locator("#filter-context").input_value() == "school"
+
+
+def test_on_a_phone_compare_shows_both_choices_whole(phone, base_url) -> None:
+    phone.goto(base_url + "compare.html")
+    assert fits_the_screen(phone)
+    boxes = [phone.locator(f"#compare-{side}").bounding_box() for side in ("a", "b")]
+    for box in boxes:
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert boxes[0]["width"] == boxes[1]["width"] > 300  # each select takes the whole line
+    screenshot(phone, "phone-compare")
+
+
+def test_on_a_phone_the_coverage_is_a_list_per_context(phone, base_url, site) -> None:
+    phone.goto(base_url + "coverage.html")
+    assert fits_the_screen(phone)
+    assert not phone.locator("table.heatmap").is_visible()
+    lists = phone.locator(".per-context section")
+    contexts = phone.locator("table.heatmap thead th a").all_inner_texts()
+    assert lists.locator("h2").all_inner_texts() == contexts
+    # The lists link to the same cells as the table, with the same counts.
+    pairs = "links => links.map(a => [a.getAttribute('href'), a.textContent])"
+    cells = phone.eval_on_selector_all("table.heatmap td a", pairs)
+    listed = phone.eval_on_selector_all(".per-context a[href^='coverage/']", pairs)
+    assert sorted(listed) == sorted(cells) and cells
+    screenshot(phone, "phone-coverage")
 
 
 # -- accessibility -----------------------------------------------------------------------------
@@ -290,9 +355,8 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_no_serious_accessibility_violations(page, base_url, axe_source, path) -> None:
-    page.goto(base_url + path)
+def serious_problems(page: Any, axe_source: str) -> list[str]:
+    """The serious and critical WCAG 2.1 AA and best-practice violations axe-core finds on ``page``."""
     page.add_script_tag(content=axe_source)
     results = page.evaluate(
         "async () => await axe.run(document, {resultTypes: ['violations'],"
@@ -303,8 +367,22 @@ def test_no_serious_accessibility_violations(page, base_url, axe_source, path) -
         for v in results["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+    return problems
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violations(page, base_url, axe_source, path) -> None:
+    page.goto(base_url + path)
+    problems = serious_problems(page, axe_source)
     name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
     screenshot(page, f"axe-{name}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", ("index.html", "compare.html", "coverage.html"))
+def test_no_serious_accessibility_violations_on_a_phone(phone, base_url, axe_source, path) -> None:
+    phone.goto(base_url + path)
+    problems = serious_problems(phone, axe_source)
     assert not problems, "\n".join(problems)
 
 

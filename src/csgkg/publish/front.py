@@ -47,7 +47,7 @@ class FrontLimits:
     many queries the server runs at once (more wait for a slot, within their own time)."""
 
     timeout: float
-    max_bytes: int = DEFAULT_MAX_ANSWER_MB * 1024 * 1024
+    max_bytes: int = DEFAULT_MAX_ANSWER_MB * 1_000_000
     max_running: int = DEFAULT_MAX_RUNNING
 
 
@@ -209,7 +209,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if size > limits.max_bytes:
                     raise _Refused(
                         500,
-                        f"the answer is larger than {limits.max_bytes / 1024**2:g} MB (this endpoint's "
+                        f"the answer is larger than {limits.max_bytes / 1_000_000:g} MB (this endpoint's "
                         "limit) and was stopped: add LIMIT or select fewer variables",
                     )
                 chunks.append(chunk)

@@ -258,7 +258,7 @@ def serve(
         raise UsageError(f"--max-answer-mb must be more than 0, not {max_answer_mb:g}")
     if max_running < 1:
         raise UsageError(f"--max-running must be at least 1, not {max_running}")
-    limits = FrontLimits(float(timeout), int(max_answer_mb * 1024 * 1024), max_running)
+    limits = FrontLimits(float(timeout), int(max_answer_mb * 1_000_000), max_running)
     source = built_ntriples(root)
     warning = stale_warning(root, source)
     if warning:

@@ -53,6 +53,11 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
     form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
     panel.hidden = false;
+    // On a phone the filters start folded, so the first interventions show without scrolling;
+    // they stay open when the address already asks for a filter.
+    var details = document.getElementById("filter-details");
+    var narrow = window.matchMedia && window.matchMedia("(max-width: 40rem)").matches;
+    if (details && narrow && !window.location.search) { details.open = false; }
     apply();
   }
 
