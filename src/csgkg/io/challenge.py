@@ -14,6 +14,7 @@ import base64
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from csgkg.core.credentials import Credentials
@@ -82,12 +83,23 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class Answer:
-    """The ``Authorization`` headers answering one supported ``challenge`` with ``credentials``."""
+def _fresh_cnonce() -> str:
+    return secrets.token_hex(16)
 
-    def __init__(self, challenge: Challenge, credentials: Credentials) -> None:
+
+class Answer:
+    """The ``Authorization`` headers answering one supported ``challenge`` with ``credentials``.
+
+    ``cnonce`` draws each Digest client nonce (random by default; fixed only to check the
+    computation against published examples).
+    """
+
+    def __init__(
+        self, challenge: Challenge, credentials: Credentials, cnonce: Callable[[], str] = _fresh_cnonce
+    ) -> None:
         self.challenge = challenge
         self.credentials = credentials
+        self.cnonce = cnonce
         self.count = 0
 
     def header(self, method: str, target: str) -> str:
@@ -109,7 +121,7 @@ class Answer:
         realm, nonce = params.get("realm", ""), params["nonce"]
         self.count += 1
         nc = f"{self.count:08x}"
-        cnonce = secrets.token_hex(16)
+        cnonce = self.cnonce()
         ha1 = h(f"{user}:{realm}:{password}")
         if algorithm.upper().endswith("-SESS"):
             ha1 = h(f"{ha1}:{nonce}:{cnonce}")

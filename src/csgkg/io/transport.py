@@ -123,6 +123,7 @@ def exchange(
     timer = threading.Timer(left, shut)
     timer.daemon = True
     timer.start()
+    response: http.client.HTTPResponse | None = None
     try:
         connection.connect()
         if expired.is_set():
@@ -142,6 +143,8 @@ def exchange(
         raise transport_error(endpoint, exc, credentials) from None
     finally:
         timer.cancel()
+        if response is not None:  # its file keeps the socket open until closed itself
+            response.close()
         connection.close()
 
 
