@@ -589,3 +589,32 @@ def test_several_challenges_in_one_header_prefer_digest() -> None:
     assert challenges[0].params == {"realm": "a, b"}
     assert choose(challenges) == Challenge("digest", {"realm": "r", "nonce": "n", "qop": "auth"})
     assert choose(parse_challenges(['Digest realm="r", nonce="n", qop="auth-int"'])) is None
+
+
+# -- proxies and redirects ------------------------------------------------------------------------
+
+
+def test_a_proxy_from_the_environment_is_used(no_credentials: None, monkeypatch) -> None:
+    def proxy(handler: BaseHTTPRequestHandler, seen: Seen, _: Server) -> None:
+        read_body(handler, seen)
+        reply(handler, 200, ONE_ROW, RESULTS_JSON)
+
+    target = f"http://{LOOPBACK}:9/sparql"  # nothing listens there: only the proxy can answer
+    with server(proxy) as relay:
+        monkeypatch.setenv("http_proxy", relay.url.removesuffix("/sparql"))
+        monkeypatch.setenv("no_proxy", "")
+        columns, _rows = run_remote_select(target, "SELECT ?x WHERE { ?x ?p ?o }", retries=0)
+    assert columns == ["x"]
+    assert [(s.method, s.path) for s in relay.seen] == [("POST", target)]
+
+
+def test_a_redirect_is_not_followed_and_names_its_target(no_credentials: None) -> None:
+    def moved(handler: BaseHTTPRequestHandler, seen: Seen, _: Server) -> None:
+        read_body(handler, seen)
+        reply(handler, 301, headers={"Location": "https://example.org/sparql"})
+
+    with server(moved) as old, pytest.raises(EndpointHTTPError) as caught:
+        run_remote_select(old.url, "ASK {}", retries=2, backoff=0.01)
+    assert len(old.seen) == 1
+    assert "HTTP 301" in str(caught.value)
+    assert "redirected to https://example.org/sparql: use that URL" in str(caught.value)

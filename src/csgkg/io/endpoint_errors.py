@@ -101,11 +101,19 @@ _HINTS = {
 
 
 def http_status_error(
-    endpoint: str, status: int, reason: str, body: bytes, credentials: Credentials | None = None
+    endpoint: str,
+    status: int,
+    reason: str,
+    body: bytes,
+    credentials: Credentials | None = None,
+    location: str | None = None,
 ) -> EndpointHTTPError:
     """The error for an HTTP error answer: status, reason phrase, a hint, and the first line of a
-    text body (the server's own message, e.g. a query's syntax error)."""
+    text body (the server's own message, e.g. a query's syntax error). Redirects are not followed:
+    the error names the ``location`` they point to."""
     hint = _HINTS.get(status, "")
+    if location and 300 <= status < 400:
+        hint = f"redirected to {redact_url(location)}: use that URL"
     detail = _first_text_line(body)
     cause = f"HTTP {status} {reason}".rstrip()
     if hint:

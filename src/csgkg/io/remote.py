@@ -210,7 +210,12 @@ def _query_once(
     )
     if not 200 <= response.status < 300:
         raise http_status_error(
-            session.endpoint, response.status, response.reason, response.body, session.credentials
+            session.endpoint,
+            response.status,
+            response.reason,
+            response.body,
+            session.credentials,
+            location=response.headers.get("Location"),
         )
     content_type = response.headers.get("Content-Type", "")
     return _check_results(session.endpoint, content_type, response.body, session.credentials)

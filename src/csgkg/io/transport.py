@@ -13,17 +13,19 @@ is returned as a :class:`Response` for the caller to judge.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.client
 import socket
 import ssl
 import threading
 import time
+import urllib.request
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import Message
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from csgkg.core.credentials import Credentials
 from csgkg.core.errors import UsageError
@@ -110,7 +112,8 @@ def exchange(
     left = limits.deadline.left()
     if left <= 0:
         raise EndpointTimeout(endpoint, limits.deadline.seconds, credentials)
-    connection = _connection(url, endpoint, left)
+    route = _route(url, endpoint, left)
+    connection = route.connection
     expired = threading.Event()
 
     def shut() -> None:
@@ -128,7 +131,7 @@ def exchange(
         connection.connect()
         if expired.is_set():
             raise TimeoutError
-        response = _send(connection, method, url, headers, body)
+        response = _send(connection, method, route.target, {**route.proxy_headers, **headers}, body)
         content = _read(response, cap, method, endpoint, limits.max_answer_mb)
         if expired.is_set():
             raise TimeoutError
@@ -148,19 +151,55 @@ def exchange(
         connection.close()
 
 
-def _connection(url: str, endpoint: str, seconds: float) -> http.client.HTTPConnection:
+@dataclass(frozen=True)
+class _Route:
+    """How to reach a URL: the connection, the request target, and headers for a proxy."""
+
+    connection: http.client.HTTPConnection
+    target: str
+    proxy_headers: dict[str, str] = field(default_factory=dict)
+
+
+def _route(url: str, endpoint: str, seconds: float) -> _Route:
+    """The route to ``url``, through the proxy the environment names for it, if any: the request
+    target is the path, or the whole URL for an ``http://`` URL through a proxy."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
         raise EndpointError(endpoint, "not a valid http:// or https:// URL") from None
-    if parts.scheme == "https":
-        return http.client.HTTPSConnection(
-            parts.hostname or "", port, timeout=seconds, context=ssl.create_default_context()
-        )
-    if parts.scheme == "http":
-        return http.client.HTTPConnection(parts.hostname or "", port, timeout=seconds)
-    raise EndpointError(endpoint, "not a valid http:// or https:// URL")
+    if parts.scheme not in ("http", "https"):
+        raise EndpointError(endpoint, "not a valid http:// or https:// URL")
+    host = parts.hostname or ""
+    proxy = _proxy_for(parts.scheme, host)
+    if proxy is None:
+        if parts.scheme == "https":
+            context = ssl.create_default_context()
+            tls = http.client.HTTPSConnection(host, port, timeout=seconds, context=context)
+            return _Route(tls, request_target(url))
+        return _Route(http.client.HTTPConnection(host, port, timeout=seconds), request_target(url))
+    proxy_parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    proxy_headers = {}
+    if proxy_parts.username is not None:
+        pair = f"{unquote(proxy_parts.username)}:{unquote(proxy_parts.password or '')}".encode()
+        proxy_headers["Proxy-Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+    proxy_host, proxy_port = proxy_parts.hostname or "", proxy_parts.port or 8080
+    if parts.scheme == "https":  # a CONNECT tunnel, then TLS with the endpoint itself
+        context = ssl.create_default_context()
+        tunnel = http.client.HTTPSConnection(proxy_host, proxy_port, timeout=seconds, context=context)
+        tunnel.set_tunnel(host, port, headers=proxy_headers)
+        return _Route(tunnel, request_target(url))
+    connection = http.client.HTTPConnection(proxy_host, proxy_port, timeout=seconds)
+    return _Route(connection, url, proxy_headers)
+
+
+def _proxy_for(scheme: str, host: str) -> str | None:
+    """The proxy URL the environment (``http_proxy``, ``https_proxy``, ``no_proxy``) gives for
+    ``host``, or None."""
+    proxy = urllib.request.getproxies().get(scheme)
+    if not proxy or urllib.request.proxy_bypass(host):
+        return None
+    return proxy
 
 
 def request_target(url: str) -> str:
@@ -172,12 +211,12 @@ def request_target(url: str) -> str:
 def _send(
     connection: http.client.HTTPConnection,
     method: str,
-    url: str,
+    target: str,
     headers: dict[str, str],
     body: bytes | Body | None,
 ) -> http.client.HTTPResponse:
     """Send the request; when the server stops reading the body early, still read its answer."""
-    connection.putrequest(method, request_target(url), skip_accept_encoding=True)
+    connection.putrequest(method, target, skip_accept_encoding=True)
     all_headers = {"User-Agent": "csgkg", "Connection": "close", **headers}
     if body is not None:
         all_headers["Content-Length"] = str(len(body))

@@ -166,7 +166,12 @@ def _put_once(session: Session, url: str, body: bytes | Upload, media_type: str)
     response = session.request("PUT", url, headers, body)
     if not 200 <= response.status < 300:
         raise http_status_error(
-            session.endpoint, response.status, response.reason, response.body, session.credentials
+            session.endpoint,
+            response.status,
+            response.reason,
+            response.body,
+            session.credentials,
+            location=response.headers.get("Location"),
         )
     return response.status
 
