@@ -618,3 +618,11 @@ def test_a_redirect_is_not_followed_and_names_its_target(no_credentials: None) -
     assert len(old.seen) == 1
     assert "HTTP 301" in str(caught.value)
     assert "redirected to https://example.org/sparql: use that URL" in str(caught.value)
+
+
+def test_a_url_http_cannot_carry_is_one_clear_line(no_credentials: None) -> None:
+    with server(lambda h, s, _: reply(h, 200, ONE_ROW, RESULTS_JSON)) as ok:
+        with pytest.raises(EndpointError) as caught:
+            run_remote_select(ok.url + "/répertoire", "ASK {}", retries=0)
+        assert ok.seen == []
+    assert "percent-encode non-ASCII characters" in str(caught.value)

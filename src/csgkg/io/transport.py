@@ -21,13 +21,14 @@ import ssl
 import threading
 import time
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from csgkg.core.credentials import Credentials
+from csgkg.core.deadline import DEFAULT_QUERY_TIMEOUT
 from csgkg.core.errors import UsageError
 from csgkg.io.endpoint_errors import (
     EndpointError,
@@ -37,7 +38,7 @@ from csgkg.io.endpoint_errors import (
     EndpointUnreachable,
 )
 
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = DEFAULT_QUERY_TIMEOUT
 DEFAULT_MAX_ANSWER_MB = 100.0
 MEGABYTE = 1_000_000
 ERROR_BODY_BYTES = 4096
@@ -70,7 +71,7 @@ class Body(Protocol):
 
     def __len__(self) -> int: ...
 
-    def __iter__(self) -> Iterable[bytes]: ...
+    def __iter__(self) -> Iterator[bytes]: ...
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,12 @@ def exchange(
         if isinstance(exc, EndpointTruncated):
             raise
         raise transport_error(endpoint, exc, credentials) from None
+    except ValueError:  # a URL or header http.client cannot send; the text may quote a secret
+        raise EndpointError(
+            endpoint,
+            "the request cannot be sent: the URL or a header has characters HTTP does not allow "
+            "(percent-encode non-ASCII characters in the URL)",
+        ) from None
     finally:
         timer.cancel()
         if response is not None:  # its file keeps the socket open until closed itself
