@@ -481,6 +481,7 @@ def test_push_answers_a_digest_only_server_without_ever_sending_basic(source: Pa
     with server(virtuoso_like(5), path="/sparql-graph-crud-auth") as virtuoso:
         report = push(source, virtuoso.url, endpoint=virtuoso.url, timeout=20, retries=0)
     assert report.ok and report.status == 201
+    assert report.credentials == "$CSGKG_USER/$CSGKG_PASSWORD (HTTP Digest, as the server asked)"
     assert not [s for s in virtuoso.seen if s.headers.get("Authorization", "").startswith("Basic")]
     puts = [s for s in virtuoso.seen if s.method == "PUT"]
     assert len(puts) == 1 and puts[0].body == source.read_bytes()
@@ -523,6 +524,7 @@ def test_push_answers_a_basic_challenge(source: Path, password: None) -> None:
     with server(basic) as store:
         report = push(source, store.url, endpoint=store.url, timeout=20)
     assert report.ok and report.status == 204
+    assert report.credentials == "$CSGKG_USER/$CSGKG_PASSWORD (HTTP Basic, as the server asked)"
     puts = [s for s in store.seen if s.method == "PUT"]
     assert len(puts) == 1 and puts[0].headers["Authorization"] == expected
     assert puts[0].body == source.read_bytes()
@@ -536,7 +538,8 @@ def test_a_bearer_token_is_sent_up_front(source: Path, no_credentials, monkeypat
         reply(handler, 204) if seen.method == "PUT" else reply(handler, 200, count_answer(5), RESULTS_JSON)
 
     with server(accept) as store:
-        assert push(source, store.url, endpoint=store.url, timeout=20).ok
+        report = push(source, store.url, endpoint=store.url, timeout=20)
+    assert report.ok and report.credentials == "$CSGKG_TOKEN (sent as a bearer token)"
     assert [(s.method, s.headers.get("Authorization")) for s in store.seen] == [
         ("PUT", "Bearer tok-123"),
         ("POST", "Bearer tok-123"),

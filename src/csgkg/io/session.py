@@ -69,6 +69,17 @@ class Session:
         assert response is not None
         return response
 
+    def credentials_used(self) -> str | None:
+        """How the credentials were used, for a report (no secret): None when there are none."""
+        if self.credentials is None:
+            return None
+        source = self.credentials.source
+        if self.credentials.token:
+            return f"{source} (sent as a bearer token)"
+        if self.answer is None:
+            return f"{source} (not sent: the server did not ask for them)"
+        return f"{source} (HTTP {self.answer.challenge.scheme.capitalize()}, as the server asked)"
+
     def _learn(self, response: Response, *, answered: bool) -> bool:
         """Take the challenge of a 401 ``response``; True when it is worth sending the request again.
 

@@ -237,7 +237,7 @@ def push(
         size=len(body),
         sent=sent,
         stored=stored,
-        credentials=credentials.source if credentials else None,
+        credentials=session.credentials_used(),
     )
 
 
