@@ -60,6 +60,8 @@ def _port(text: str) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``serve`` and ``push`` to the ``csgkg`` command line."""
+    from csgkg.io.remote import DEFAULT_MAX_ANSWER_MB as DEFAULT_REMOTE_ANSWER_MB
+    from csgkg.io.remote import DEFAULT_TIMEOUT as DEFAULT_PUSH_TIMEOUT
     from csgkg.publish.front import DEFAULT_MAX_ANSWER_MB, DEFAULT_MAX_RUNNING
     from csgkg.publish.serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_QUERY_TIMEOUT
 
@@ -146,9 +148,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--timeout",
         type=_positive_float,
-        default=30.0,
+        default=DEFAULT_PUSH_TIMEOUT,
         metavar="S",
-        help="give up on the upload or the count after S seconds (default 30)",
+        help="stop after S seconds: the whole push, upload, retries and count included, however "
+        f"slowly the store answers (default {DEFAULT_PUSH_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--max-answer-mb",
+        type=_megabytes,
+        default=DEFAULT_REMOTE_ANSWER_MB,
+        metavar="N",
+        help="stop reading an answer of the store larger than N megabytes (1 MB = 1,000,000 bytes) "
+        f"(default {DEFAULT_REMOTE_ANSWER_MB:g})",
     )
     p.set_defaults(handler=cmd_push)
 
@@ -188,6 +199,7 @@ def cmd_push(args: argparse.Namespace) -> int:
             graph=None if args.default_graph else args.graph,
             endpoint=args.endpoint,
             timeout=args.timeout,
+            max_answer_mb=args.max_answer_mb,
             reporter=shown,
         )
     print("\n".join(report.lines()), flush=True)

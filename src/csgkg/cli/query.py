@@ -10,6 +10,7 @@ from pathlib import Path
 
 from csgkg.core.deadline import DEFAULT_QUERY_TIMEOUT as DEFAULT_TIMEOUT
 from csgkg.core.errors import InputError, UsageError
+from csgkg.io.transport import DEFAULT_MAX_ANSWER_MB
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
@@ -83,7 +84,16 @@ def _remote_options(parser: argparse.ArgumentParser) -> None:
         type=_seconds,
         default=DEFAULT_TIMEOUT,
         metavar="S",
-        help=f"stop the query after S seconds, on the dataset or at --endpoint (default {DEFAULT_TIMEOUT:g})",
+        help="stop after S seconds, on the dataset or at --endpoint (there: the whole call, retries "
+        f"included, however slowly the server answers) (default {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--max-answer-mb",
+        type=megabytes,
+        default=DEFAULT_MAX_ANSWER_MB,
+        metavar="N",
+        help="with --endpoint: stop reading an answer larger than N megabytes (1 MB = 1,000,000 "
+        f"bytes) (default {DEFAULT_MAX_ANSWER_MB:g})",
     )
 
 
@@ -94,6 +104,17 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
+    return value
+
+
+def megabytes(text: str) -> float:
+    """The ``--max-answer-mb`` value: a number of megabytes above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 MB, not {text}")
     return value
 
 
@@ -237,7 +258,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         parse_checked(text)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return 0
-    result = run_stored(stored, params, root, endpoint=args.endpoint, timeout=args.timeout)
+    result = run_stored(
+        stored,
+        params,
+        root,
+        endpoint=args.endpoint,
+        timeout=args.timeout,
+        max_answer_mb=args.max_answer_mb,
+    )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     sys.stdout.write(render(result, _format(args)))
@@ -252,7 +280,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from csgkg.sparql import compare as side_by_side
     from csgkg.sparql.api import compare
 
-    comparison = compare(args.a, args.b, root=_root(args), endpoint=args.endpoint, timeout=args.timeout)
+    comparison = compare(
+        args.a,
+        args.b,
+        root=_root(args),
+        endpoint=args.endpoint,
+        timeout=args.timeout,
+        max_answer_mb=args.max_answer_mb,
+    )
     fmt = args.format or "table"
     if fmt == "table":
         sys.stdout.write(side_by_side.to_text(comparison))

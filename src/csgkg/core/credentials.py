@@ -40,7 +40,8 @@ class Credentials:
     token: str | None = field(default=None, repr=False)
 
     def authorization(self) -> str:
-        """The value of the ``Authorization`` header sent up front: Bearer or Basic."""
+        """The ``Authorization`` value: Bearer for a token (sent up front), Basic for a user name and
+        password (sent only when a server asks for Basic; see :mod:`csgkg.io.session`)."""
         if self.token:
             return f"Bearer {self.token}"
         pair = f"{self.user or ''}:{self.password or ''}".encode()

@@ -17,29 +17,25 @@ documented conventions (:func:`derive_query_endpoint`)::
 
 from __future__ import annotations
 
-import http.client
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
-from csgkg.core.credentials import Credentials, credentials_for, redact_url
+from csgkg.core.credentials import credentials_for, redact_url
 from csgkg.core.errors import UsageError
 from csgkg.core.namespaces import DATASET_IRI
+from csgkg.io.endpoint_errors import EndpointHTTPError, NotSparqlResults, http_status_error
 from csgkg.io.remote import (
+    DEFAULT_MAX_ANSWER_MB,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
-    EndpointError,
-    EndpointHTTPError,
-    NotSparqlResults,
     call_with_retries,
     check_url,
-    http_status_error,
+    limits_for,
     run_remote_select,
-    transport_error,
 )
+from csgkg.io.session import Session
 from csgkg.publish.released import count_ntriples
 
 NTRIPLES_MEDIA_TYPE = "application/n-triples"
@@ -144,15 +140,6 @@ def count_query(graph: str | None) -> str:
     return "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def _opener(url: str, credentials: Credentials | None) -> urllib.request.OpenerDirector:
-    handlers: list[urllib.request.BaseHandler] = []
-    if credentials is not None and credentials.user is not None:
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, url, credentials.user, credentials.password or "")
-        handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))  # Virtuoso asks for Digest
-    return urllib.request.build_opener(*handlers)
-
-
 class Upload:
     """A request body sent in chunks, advancing a progress bar (csgkg.core.progress) as they go."""
 
@@ -173,40 +160,20 @@ class Upload:
             self.advance(len(chunk))
 
 
-def _put_once(
-    store: str,
-    url: str,
-    body: bytes | Upload,
-    media_type: str,
-    seconds: float,
-    credentials: Credentials | None,
-) -> int:
-    """One PUT of ``body`` to ``url`` as ``media_type``; errors name ``store``."""
-    headers = {"Content-Type": media_type, "Accept": "*/*", "User-Agent": "csgkg"}
-    if isinstance(body, Upload):
-        headers["Content-Length"] = str(len(body))
-    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
-    if credentials is not None:
-        # Sent up front (Basic or Bearer), never forwarded to another host on a redirect.
-        request.add_unredirected_header("Authorization", credentials.authorization())
-    try:
-        with _opener(url, credentials).open(request, timeout=seconds) as response:
-            response.read()
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        try:
-            detail = exc.read(4096)
-        except (OSError, http.client.HTTPException):
-            detail = b""
-        raise http_status_error(store, exc.code, str(exc.reason or ""), detail, credentials) from None
-    except ValueError as exc:
-        if "DigestAuthHandler" in str(exc):  # a 401 asking for a scheme urllib cannot answer
-            cause = "HTTP 401: the store asks for an authentication scheme csgkg does not support"
-        else:  # an invalid URL; the message may quote it, so it is not shown
-            cause = "not a valid http:// or https:// URL"
-        raise EndpointError(store, cause) from None
-    except (OSError, http.client.HTTPException) as exc:
-        raise transport_error(store, exc, seconds, credentials) from None
+def _put_once(session: Session, url: str, body: bytes | Upload, media_type: str) -> int:
+    """One PUT of ``body`` to ``url`` as ``media_type``; the status, or the error naming the store."""
+    headers = {"Content-Type": media_type, "Accept": "*/*"}
+    response = session.request("PUT", url, headers, body)
+    if not 200 <= response.status < 300:
+        raise http_status_error(
+            session.endpoint,
+            response.status,
+            response.reason,
+            response.body,
+            session.credentials,
+            location=response.headers.get("Location"),
+        )
+    return response.status
 
 
 def push(
@@ -217,15 +184,21 @@ def push(
     endpoint: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     retries: int = DEFAULT_RETRIES,
+    max_answer_mb: float = DEFAULT_MAX_ANSWER_MB,
     reporter: Any = None,
 ) -> PushReport:
     """PUT the N-Triples file ``source`` to Graph Store endpoint ``store``, replacing ``graph``
     (None: the default graph), then count the triples there with a query at ``endpoint``
-    (default: derived from ``store``). Each step ends within ``timeout`` seconds.
+    (default: derived from ``store``).
 
-    Returns the :class:`PushReport`; raises :class:`~csgkg.io.remote.EndpointError` when a request
-    fails and UsageError for a bad URL or IRI.
+    The whole push, upload, retries and count included, ends within ``timeout`` seconds, and no
+    answer is read past ``max_answer_mb`` megabytes (1 MB = 1,000,000 bytes). A user name and
+    password are sent only when the store asks, in the scheme it asks for (:mod:`csgkg.io.session`).
+    Returns the :class:`PushReport`; raises :class:`~csgkg.io.endpoint_errors.EndpointError` when a
+    request fails (EndpointTimeout, EndpointTooLarge at the limits) and UsageError for a bad URL,
+    IRI or limit.
     """
+    limits = limits_for(timeout, max_answer_mb)
     check_url(store, "--store")
     if endpoint is not None:
         check_url(endpoint, "--endpoint")
@@ -242,15 +215,16 @@ def push(
         payload = Upload(body, reporter.task(f"uploading {source.name} (bytes)", total=len(body)))
     sent = count_ntriples(source)
     credentials = credentials_for(store)
+    session = Session(store, credentials, limits)
     media_type = NTRIPLES_MEDIA_TYPE
     try:
-        status = _put(store, url, payload, media_type, credentials, timeout, retries)
+        status = _put(session, url, payload, media_type, retries)
     except EndpointHTTPError as exc:
         if exc.status != 415:
             raise
         media_type = TURTLE_MEDIA_TYPE
-        status = _put(store, url, payload, media_type, credentials, timeout, retries)
-    _columns, rows = run_remote_select(endpoint, count_query(graph), timeout, retries)
+        status = _put(session, url, payload, media_type, retries)
+    _columns, rows = run_remote_select(endpoint, count_query(graph), retries=retries, limits=limits)
     stored = _count_of(endpoint, rows)
     return PushReport(
         source=source,
@@ -263,23 +237,14 @@ def push(
         size=len(body),
         sent=sent,
         stored=stored,
-        credentials=credentials.source if credentials else None,
+        credentials=session.credentials_used(),
     )
 
 
-def _put(
-    store: str,
-    url: str,
-    body: bytes | Upload,
-    media_type: str,
-    credentials: Credentials | None,
-    timeout: float,
-    retries: int,
-) -> int:
+def _put(session: Session, url: str, body: bytes | Upload, media_type: str, retries: int) -> int:
     return call_with_retries(
-        lambda seconds: _put_once(store, url, body, media_type, seconds, credentials),
-        endpoint=store,
-        timeout=timeout,
+        lambda: _put_once(session, url, body, media_type),
+        deadline=session.limits.deadline,
         retries=retries,
     )
 

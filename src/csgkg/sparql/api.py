@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from csgkg.core.deadline import DEFAULT_QUERY_TIMEOUT, run_with_deadline
 from csgkg.core.errors import CsgkgError, UsageError
 from csgkg.core.root import DatasetRoot, find_root
+from csgkg.io.transport import DEFAULT_MAX_ANSWER_MB
 from csgkg.sparql.catalogue import StoredQuery, list_stored, load_stored
 from csgkg.store.base import Result, Store, open_store
 
@@ -99,14 +100,19 @@ def run_stored(
     timeout: float | None = DEFAULT_TIMEOUT,
     backend: str = "oxigraph",
     store: Store | None = None,
+    max_answer_mb: float = DEFAULT_MAX_ANSWER_MB,
 ) -> Result:
     """Bind, check and run ``stored`` on the dataset (its index, brought up to date with the files;
     ``backend="rdflib"`` reads the files with rdflib instead), or on the SPARQL 1.1 ``endpoint`` when
     given (the same bound text is sent); return the full :class:`Result`.
 
-    A query still running after ``timeout`` seconds is stopped (None: no limit): on the dataset it
-    runs in a child process that is killed then (:mod:`csgkg.core.deadline`), and a
-    :class:`~csgkg.core.deadline.DeadlineExceeded` is raised.
+    A query still running after ``timeout`` seconds is stopped: on the dataset it runs in a child
+    process that is killed then (:mod:`csgkg.core.deadline`), and a
+    :class:`~csgkg.core.deadline.DeadlineExceeded` is raised (None: no limit). At an ``endpoint``
+    the whole call, retries included, ends within ``timeout`` seconds (None:
+    :data:`DEFAULT_TIMEOUT`), and an answer larger than ``max_answer_mb`` megabytes (1 MB =
+    1,000,000 bytes) is not read; both raise an
+    :class:`~csgkg.io.endpoint_errors.EndpointError` (exit code 3).
     """
     from csgkg.sparql.binding import check_bound_values
     from csgkg.sparql.safety import parse_checked
@@ -119,7 +125,9 @@ def run_stored(
     if endpoint:
         from csgkg.io.remote import run_remote_select
 
-        columns, rows = run_remote_select(endpoint, text, timeout=timeout or DEFAULT_TIMEOUT)
+        columns, rows = run_remote_select(
+            endpoint, text, timeout=timeout or DEFAULT_TIMEOUT, max_answer_mb=max_answer_mb
+        )
         return Result(columns, [tuple(row.get(column) for column in columns) for row in rows])
     local = store
     return run_with_deadline(lambda: local.query(text), timeout, _too_long(timeout))
@@ -203,9 +211,11 @@ def compare(
     root: RootLike = None,
     endpoint: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    max_answer_mb: float = DEFAULT_MAX_ANSWER_MB,
 ) -> Comparison:
     """Compare two interventions (IRI, CURIE or label) facet by facet: the values they share and
-    those only one of them has; with ``endpoint``, the comparison runs on that SPARQL endpoint."""
+    those only one of them has; with ``endpoint``, the comparison runs on that SPARQL endpoint,
+    within ``timeout`` seconds and ``max_answer_mb`` megabytes of answer (see :func:`run_stored`)."""
     from csgkg.io.locate import curie
     from csgkg.sparql.compare import from_result
     from csgkg.sparql.resolve import KINDS, index_for, resolve_member
@@ -224,6 +234,7 @@ def compare(
         endpoint=endpoint,
         timeout=timeout,
         store=store,
+        max_answer_mb=max_answer_mb,
     )
     index = index_for(graph, KINDS["a"])
     return from_result(
