@@ -63,11 +63,14 @@ def stop_group(process: subprocess.Popen, grace: float = 10.0) -> None:
 
 
 @contextlib.contextmanager
-def oxigraph_server(location: Path) -> Iterator[str]:
-    """A real, writable ``oxigraph serve`` on a free loopback port; yields its base URL."""
+def oxigraph_server(location: Path, union_default_graph: bool = False) -> Iterator[str]:
+    """A real, writable ``oxigraph serve`` on a free loopback port; yields its base URL.
+    ``union_default_graph`` makes its default graph the union of its named graphs (as Virtuoso's)."""
     port = free_port()
     log = (location.parent / "oxigraph.log").open("wb")
     command = [find_oxigraph(), "serve", "--location", str(location), "--bind", f"{LOOPBACK}:{port}"]
+    if union_default_graph:
+        command.append("--union-default-graph")
     process = subprocess.Popen(
         command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
     )
