@@ -235,7 +235,6 @@ def test_readme_virtuoso_commands_work(
         assert json.loads(remote.stdout) == json.loads(local.stdout)
 
 
-@pytest.mark.xfail(strict=True, reason="push sends Basic up front; fixed on the remote branch")
 def test_push_to_virtuoso_with_digest_credentials(release: DatasetRoot, tmp_path_factory) -> None:
     """``csgkg push`` into a Virtuoso of its own (so a failed push cannot disturb the other tests)."""
     require_virtuoso()
