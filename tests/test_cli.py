@@ -122,3 +122,80 @@ def test_help_lists_the_commands() -> None:
     assert proc.returncode == 0
     for command in ("build", "validate"):
         assert command in proc.stdout
+
+
+# --- the package's own copy of the dataset is never written ----------------------------------------
+
+
+@pytest.fixture
+def packaged_copy(tmp_root, tmp_path: Path, monkeypatch):
+    """A run outside any dataset, with a private copy of the dataset standing in for the package's."""
+    import csgkg.core.root
+
+    monkeypatch.setattr(csgkg.core.root, "packaged_root", lambda: tmp_root.path)
+    monkeypatch.delenv("CSGKG_ROOT", raising=False)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    return tmp_root
+
+
+@pytest.mark.parametrize("command", [["build"], ["site"], ["add", "CONTRIBUTION"]])
+def test_commands_that_write_refuse_the_packaged_copy(packaged_copy, capsys, command: list[str]) -> None:
+    contribution = EXAMPLES / "contributions" / "valid" / "peer-listening-scheme.ttl"
+    args = [str(contribution) if a == "CONTRIBUTION" else a for a in command]
+    before = sorted(str(p) for p in packaged_copy.path.rglob("*") if "build" not in p.parts)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "internal error" not in err
+    assert str(packaged_copy.path) in err and "--root" in err
+    assert sorted(str(p) for p in packaged_copy.path.rglob("*") if "build" not in p.parts) == before
+    assert main(["validate", str(contribution)]) == 0  # reading the packaged copy is still fine
+
+
+@pytest.mark.parametrize("command", [["validate"], ["add", "x.ttl"], ["build"], ["new", "intervention", "X"]])
+def test_a_wrong_root_is_a_csgkg_error_not_an_internal_one(tmp_path: Path, capsys, command) -> None:
+    for root in (tmp_path / "missing", tmp_path):
+        assert main(["--root", str(root), *command]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: --root {root}") and "internal error" not in err
+
+
+# --- validate --format json: one JSON document for every outcome ------------------------------------
+
+
+def _json_error(*args: str, cwd: Path = REPO) -> dict:
+    proc = run("--root", str(REPO), "validate", "--format", "json", *args, cwd=cwd)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    document = json.loads(proc.stdout)
+    assert document["conforms"] is False and "results" not in document
+    assert set(document["error"]) == {"kind", "message", "file", "line", "column"}
+    return document["error"]
+
+
+def test_json_reports_a_syntax_error_with_its_place(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    turtle = '@prefix csg: <https://w3id.org/csgkg/ontology/> .\ncsg:a csg:b "open .\n'
+    bad.write_text(turtle, encoding="utf-8")
+    error = _json_error(str(bad))
+    assert error["kind"] == "syntax" and error["file"] == str(bad)
+    assert error["line"] == 2 and isinstance(error["column"], int)
+    assert "Turtle syntax error" in error["message"]
+
+
+def test_json_reports_missing_and_refused_files(tmp_path: Path) -> None:
+    missing = _json_error(str(tmp_path / "absent.ttl"))
+    assert missing["kind"] == "missing" and missing["file"].endswith("absent.ttl") and missing["line"] is None
+    rdfxml = tmp_path / "x.rdf"
+    rdfxml.write_text("<rdf:RDF/>", encoding="utf-8")
+    refused = _json_error(str(rdfxml))
+    assert refused["kind"] == "refused" and "RDF/XML is not accepted" in refused["message"]
+    (tmp_path / "link.ttl").symlink_to(EXAMPLES / "contributions" / "valid" / "peer-listening-scheme.ttl")
+    assert _json_error(str(tmp_path / "link.ttl"))["kind"] == "refused"
+
+
+def test_json_reports_a_wrong_root(tmp_path: Path) -> None:
+    proc = run("--root", str(tmp_path), "validate", "--format", "json")
+    assert proc.returncode == 2
+    error = json.loads(proc.stdout)["error"]
+    assert error["kind"] == "root" and str(tmp_path) in error["message"]

@@ -86,8 +86,10 @@ def build(
     either way, and keeps the verdict. ``since`` names the previous release that ``CHANGES.md``
     compares with (a folder holding an older ``dist/``, or a git tag). ``reporter`` (a
     csgkg.core.progress.Reporter) shows progress. ``dataset`` (already parsed) is validated with pySHACL
-    instead of reading the files again.
+    instead of reading the files again. The package's own copy of the dataset is refused before
+    anything is read (:meth:`DatasetRoot.require_writable`).
     """
+    root.require_writable("csgkg build", "dist")
     store = open_store(root, "oxigraph", reporter)  # load
     notes = [said for said in [store.index.update.describe()] if said]
     report = validate_root(root, engine=engine, progress=reporter)  # keeps the verdict with the index

@@ -30,7 +30,14 @@ def result_order(result: ValidationResult) -> tuple:
 class ShapesError(CsgkgError):
     """The shapes themselves are broken (a bug in shapes/, not in the data)."""
 
+    kind = "shapes"
 
+
+def error_json(error: CsgkgError) -> str:
+    """What ``--format json`` prints when validation could not run (a syntax error, a refused or
+    missing file, a wrong dataset root): ``{"conforms": false, "error": {"kind", "message", "file",
+    "line", "column"}}`` as indented JSON, so a caller always reads one JSON document."""
+    return json.dumps({"conforms": False, "error": error.as_json()}, indent=2, ensure_ascii=False)
 
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
