@@ -378,3 +378,28 @@ def test_an_address_of_another_scheme_is_a_violation(
     assert main(["--root", str(REPO), "validate", "--engine", engine, str(contribution)]) == 1
     out = capsys.readouterr().out
     assert "rule: shapes:Source-url" in out and "Organisation-label" not in out
+
+
+def test_a_typo_leads_with_did_you_mean_and_what_follows_uses_short_names(tmp_path: Path, capsys) -> None:
+    # one typo in a statement whose claim still names the right value: the unknown value comes first,
+    # then the claim that no longer matches, in the short names the rest of the report uses
+    text = (EXAMPLES / "valid" / "Programme-complete.ttl").read_text(encoding="utf-8")
+    statement = "csg:worksInContext context:neighbourhood ;"
+    typo = tmp_path / "typo.ttl"
+    typo.write_text(text.replace(statement, "csg:worksInContext context:Scool ;"), encoding="utf-8")
+    assert main(["--root", str(REPO), "validate", "--format", "json", str(typo)]) == 1
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert [r["constraint"] for r in results] == [
+        "shapes:Intervention-context-in-scheme",
+        "shapes:Intervention-claim-stated",
+    ]
+    assert results[0]["message"].startswith("context 'Scool' is not a known context; did you mean 'school'?")
+    assert results[1]["message"].startswith(
+        "A claim (claim:example-programme-complete.worksInContext.neighbourhood) records csg:worksInContext "
+        "context:neighbourhood for this intervention"
+    )
+    assert main(["--root", str(REPO), "validate", str(typo)]) == 1
+    out = capsys.readouterr().out
+    assert "https://w3id.org/" not in out
+    assert out.index("did you mean 'school'") < out.index("A claim (claim:")
+

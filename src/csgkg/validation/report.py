@@ -12,13 +12,20 @@ from csgkg.core.errors import CsgkgError
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
+# Results that name a term the dataset does not know (an unknown value, a misspelt property): the cause
+# that other results on the same statement (its claim not stated, a statement without a claim) follow from.
+_CAUSES = {"ClassConstraintComponent", "ClosedConstraintComponent"}
+
+
 def result_order(result: ValidationResult) -> tuple:
-    """The order of results in a report: by file, line, node, severity, property and rule, then by
-    value and message, so that two results differing only in their value always come in one order."""
+    """The order of results in a report: by file, line and node; then an unknown term ("did you mean")
+    before what follows from it; then by severity, property and rule, then by value and message, so that
+    two results differing only in their value always come in one order."""
     return (
         result.file or "~",
         result.line or 0,
         result.focus,
+        result.component not in _CAUSES,
         _SEVERITY_ORDER[result.severity],
         result.path or "",
         result.constraint,
