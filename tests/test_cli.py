@@ -199,3 +199,29 @@ def test_json_reports_a_wrong_root(tmp_path: Path) -> None:
     assert proc.returncode == 2
     error = json.loads(proc.stdout)["error"]
     assert error["kind"] == "root" and str(tmp_path) in error["message"]
+
+
+# --- wording --------------------------------------------------------------------------------------
+
+
+def test_counts_take_the_number_of_their_noun() -> None:
+    from csgkg.publish.pipeline import BuildResult
+    from csgkg.validation.run import ValidationReport, ValidationResult
+
+    warning = ValidationResult("f.ttl", 1, "intervention:x", None, "shapes:s", "Warning", "m")
+    violation = ValidationResult("f.ttl", 1, "intervention:x", None, "shapes:s", "Violation", "m")
+    assert "(0 violations, 1 warning;" in BuildResult(ValidationReport([warning])).summary()
+    three = ValidationReport([violation, warning, warning])
+    assert "(1 violation, 2 warnings;" in BuildResult(three).summary()
+
+
+def test_a_concept_of_another_scheme_is_named_with_the_right_article(tmp_path: Path, capsys) -> None:
+    text = (EXAMPLES / "valid" / "Programme-complete.ttl").read_text(encoding="utf-8")
+    wrong = tmp_path / "wrong.ttl"
+    wrong.write_text(
+        text.replace("evidence:promising-not-tested ;", "audience:young-people ;", 1),
+        encoding="utf-8",
+    )
+    assert main(["--root", str(REPO), "validate", str(wrong)]) == 1
+    out = capsys.readouterr().out
+    assert "is an audience (audience:young-people), not an evidence status." in out

@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from csgkg.core.words import plural
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``site`` to the ``csgkg`` command line."""
@@ -44,7 +46,8 @@ def cmd_site(args: argparse.Namespace) -> int:
         return 1
     out = Path(args.out).resolve() if args.out else None
     result = build_site(root, dataset.graph(), out)
-    print(f"wrote {len(result.pages)} pages ({result.files} files) to {display_path(str(result.folder))}/")
+    counts = f"{plural(len(result.pages), 'page')} ({plural(result.files, 'file')})"
+    print(f"wrote {counts} to {display_path(str(result.folder))}/")
     if result.folder.parent == root.dist_dir and not (root.dist_dir / "csgkg.ttl").is_file():
         print("note: run 'csgkg build' too, so that the site's download links find the release files")
     if args.serve:

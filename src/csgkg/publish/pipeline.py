@@ -21,6 +21,7 @@ from rdflib.namespace import RDF, SKOS
 from csgkg.core.files import replaced_folder, write_atomic
 from csgkg.core.namespaces import CSG, new_graph
 from csgkg.core.root import DatasetRoot
+from csgkg.core.words import plural
 from csgkg.io.serialise import load_context, to_jsonld, to_ntriples, to_turtle
 from csgkg.publish.inference import owl_rl_closure
 from csgkg.publish.release import write_release
@@ -56,8 +57,8 @@ class BuildResult:
             f"interventions: {self.interventions}\n"
             f"concepts: {self.concepts}\n"
             f"triples: {self.triples}{inferred}\n"
-            f"validation: {state} ({len(self.report.violations)} violations, "
-            f"{len(self.report.warnings)} warnings; checked by {engine})"
+            f"validation: {state} ({plural(len(self.report.violations), 'violation')}, "
+            f"{plural(len(self.report.warnings), 'warning')}; checked by {engine})"
         ) + "".join(f"\nnote: {note}" for note in self.notes)
 
 
