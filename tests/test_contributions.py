@@ -403,3 +403,41 @@ def test_a_typo_leads_with_did_you_mean_and_what_follows_uses_short_names(tmp_pa
     assert "https://w3id.org/" not in out
     assert out.index("did you mean 'school'") < out.index("A claim (claim:")
 
+
+def test_new_transliterates_a_name_into_an_ascii_slug(tmp_path: Path) -> None:
+    proc = run("--root", str(REPO), "new", "intervention", "Café Straße Project", "--format", "yaml",
+               cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    form = (tmp_path / "cafe-strasse-project.yaml").read_text(encoding="utf-8")
+    assert "id: cafe-strasse-project " in form and "name: Café Straße Project" in form
+    turtle = run("--root", str(REPO), "new", "intervention", "Children’s Café", cwd=tmp_path)
+    assert turtle.returncode == 0, turtle.stderr
+    assert "intervention:childrens-cafe\n" in (tmp_path / "childrens-cafe.ttl").read_text(encoding="utf-8")
+    assert run("--root", str(REPO), "new", "intervention", "?!", cwd=tmp_path).returncode == 2
+
+
+def test_new_warns_when_the_name_the_iri_or_the_source_exists(tmp_path: Path, capsys) -> None:
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    from csgkg.contribution.scaffold import already_in_dataset
+    from csgkg.core.namespaces import CSG, PREFIXES, new_graph
+
+    new = ["--root", str(REPO), "new", "intervention"]
+    assert main([*new, "shifting boundaries", "-o", str(tmp_path / "a.ttl")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: intervention:shifting-boundaries already exists in the dataset" in err
+    assert "warning: the name 'shifting boundaries' is already used by intervention:shifting-" in err
+    assert (tmp_path / "a.ttl").is_file()  # a warning, not a refusal
+    assert main([*new, "A Thing Nobody Made", "-o", str(tmp_path / "b.ttl")]) == 0
+    assert "warning" not in capsys.readouterr().err
+    # a source with the template's source IRI, and a name used by an intervention with another IRI
+    graph = new_graph()
+    graph.add((URIRef(PREFIXES["source"] + "walking-bus-source"), RDF.type, CSG.Source))
+    other = URIRef(PREFIXES["intervention"] + "school-walking-bus")
+    graph.add((other, RDF.type, CSG.Programme))
+    graph.add((other, RDFS.label, Literal("Walking Bus", lang="en")))
+    warnings = already_in_dataset("walking bus", graph)
+    assert len(warnings) == 2
+    assert warnings[0].startswith("the name 'walking bus' is already used by intervention:school-walking-bus")
+    assert warnings[1].startswith("source:walking-bus-source already exists in the dataset")

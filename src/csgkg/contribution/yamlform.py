@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from anyascii import anyascii
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
@@ -104,8 +105,12 @@ def read_yaml(text: str, path: Path) -> Located:
 
 
 def slugify(text: str) -> str:
-    """A kebab-case slug: lower case, ASCII letters and digits, single hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A kebab-case slug: lower case, ASCII letters and digits, single hyphens. Other scripts and
+    accented letters are transliterated ("Café Project" gives ``cafe-project``, "Straße" ``strasse``),
+    and apostrophes dropped ("Children's Society" gives ``childrens-society``); the slug is empty only
+    when ``text`` has no letter or digit at all."""
+    ascii_text = re.sub(r"['’]", "", anyascii(text))
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 class Resolver:
