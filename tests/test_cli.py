@@ -225,3 +225,13 @@ def test_a_concept_of_another_scheme_is_named_with_the_right_article(tmp_path: P
     assert main(["--root", str(REPO), "validate", str(wrong)]) == 1
     out = capsys.readouterr().out
     assert "is an audience (audience:young-people), not an evidence status." in out
+
+
+def test_every_message_counts_and_names_with_the_same_english() -> None:
+    from csgkg.core.words import article, plural
+
+    assert [plural(n, "warning") for n in (0, 1, 2)] == ["0 warnings", "1 warning", "2 warnings"]
+    assert plural(1, "query", "queries") == "1 query" and plural(3, "query", "queries") == "3 queries"
+    assert [article(n) for n in ("evidence status", "audience", "harm", "intervention type", "unit")] == [
+        "an evidence status", "an audience", "a harm", "an intervention type", "a unit"
+    ]
