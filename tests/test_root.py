@@ -55,6 +55,9 @@ def test_a_wrong_root_is_a_csgkg_error(tmp_path: Path) -> None:
 
     with pytest.raises(CsgkgError, match="no such folder"):
         find_root(tmp_path / "missing")
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    with pytest.raises(CsgkgError, match="a file, not a folder"):
+        find_root(tmp_path / "file")
 
 
 def test_the_packaged_copy_refuses_writes_and_says_where_and_how(tmp_path: Path, monkeypatch) -> None:

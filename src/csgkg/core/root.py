@@ -122,7 +122,8 @@ def find_root(root: str | Path | None = None, start: str | Path | None = None) -
     if root is not None:
         path = Path(root).expanduser().resolve()
         if not path.is_dir():
-            raise RootNotFoundError(f"{named_by} {root}: there is no such folder")
+            what = "a file, not a folder" if path.exists() else "there is no such folder"
+            raise RootNotFoundError(f"{named_by} {root}: {what}")
         if not is_root(path):
             raise RootNotFoundError(
                 f"{named_by} {root}: {path} is not a csgkg dataset root: it needs an ontology/ and a data/ "
