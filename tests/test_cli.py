@@ -235,3 +235,11 @@ def test_every_message_counts_and_names_with_the_same_english() -> None:
     assert [article(n) for n in ("evidence status", "audience", "harm", "intervention type", "unit")] == [
         "an evidence status", "an audience", "a harm", "an intervention type", "a unit"
     ]
+
+
+def test_json_reports_a_syntax_error_in_the_dataset_itself(tmp_root) -> None:
+    (tmp_root.data_dir / "interventions" / "zz-broken.ttl").write_text('broken "x .\n', encoding="utf-8")
+    proc = run("--root", str(tmp_root.path), "validate", "--format", "json")
+    assert proc.returncode == 2, proc.stderr
+    error = json.loads(proc.stdout)["error"]
+    assert error["kind"] == "syntax" and error["file"].endswith("zz-broken.ttl") and error["line"] == 1

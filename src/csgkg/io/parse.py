@@ -224,7 +224,7 @@ class Dataset:
 def load_dataset(root: DatasetRoot) -> Dataset:
     """Parse the ontology, every vocabulary and every data file of ``root``."""
     if not root.ontology_file.is_file():
-        raise InputError(root.ontology_file, "the ontology file is missing")
+        raise InputError(root.ontology_file, "the ontology file is missing", kind="missing")
     dataset = Dataset(root)
     dataset.files.append(parse_file(root.ontology_file, "ontology", root))
     dataset.files.extend(parse_file(path, "vocab", root) for path in root.vocab_files())
