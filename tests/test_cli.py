@@ -243,3 +243,14 @@ def test_json_reports_a_syntax_error_in_the_dataset_itself(tmp_root) -> None:
     assert proc.returncode == 2, proc.stderr
     error = json.loads(proc.stdout)["error"]
     assert error["kind"] == "syntax" and error["file"].endswith("zz-broken.ttl") and error["line"] == 1
+
+
+def test_a_site_outside_the_packaged_copy_may_be_written(packaged_copy, tmp_path: Path) -> None:
+    from csgkg.core.root import PackagedRootError, find_root
+    from csgkg.publish.site import require_writable_site
+
+    packaged = find_root()
+    require_writable_site(packaged, tmp_path / "site")  # the user's own folder: allowed
+    for out in (None, packaged.path / "dist" / "site"):
+        with pytest.raises(PackagedRootError):
+            require_writable_site(packaged, out)

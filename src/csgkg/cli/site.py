@@ -33,18 +33,19 @@ def cmd_site(args: argparse.Namespace) -> int:
     """Validate the dataset, build the site and, with --serve, preview it."""
     from csgkg.core.root import find_root
     from csgkg.io.parse import load_dataset
-    from csgkg.publish.site import build_site
+    from csgkg.publish.site import build_site, require_writable_site
     from csgkg.validation.run import validate
     from csgkg.validation.text import display_path, format_text
 
     root = find_root(args.root)
+    out = Path(args.out).resolve() if args.out else None
+    require_writable_site(root, out)  # before the validation, which takes a while
     dataset = load_dataset(root)
     report = validate(dataset)
     if not report.conforms:
         print(format_text(report), file=sys.stderr)
         print("site not built: fix the violations above", file=sys.stderr)
         return 1
-    out = Path(args.out).resolve() if args.out else None
     result = build_site(root, dataset.graph(), out)
     counts = f"{plural(len(result.pages), 'page')} ({plural(result.files, 'file')})"
     print(f"wrote {counts} to {display_path(str(result.folder))}/")
