@@ -122,3 +122,135 @@ def test_help_lists_the_commands() -> None:
     assert proc.returncode == 0
     for command in ("build", "validate"):
         assert command in proc.stdout
+
+
+# --- the package's own copy of the dataset is never written ----------------------------------------
+
+
+@pytest.fixture
+def packaged_copy(tmp_root, tmp_path: Path, monkeypatch):
+    """A run outside any dataset, with a private copy of the dataset standing in for the package's."""
+    import csgkg.core.root
+
+    monkeypatch.setattr(csgkg.core.root, "packaged_root", lambda: tmp_root.path)
+    monkeypatch.delenv("CSGKG_ROOT", raising=False)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    return tmp_root
+
+
+@pytest.mark.parametrize("command", [["build"], ["site"], ["add", "CONTRIBUTION"]])
+def test_commands_that_write_refuse_the_packaged_copy(packaged_copy, capsys, command: list[str]) -> None:
+    contribution = EXAMPLES / "contributions" / "valid" / "peer-listening-scheme.ttl"
+    args = [str(contribution) if a == "CONTRIBUTION" else a for a in command]
+    before = sorted(str(p) for p in packaged_copy.path.rglob("*") if "build" not in p.parts)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "internal error" not in err
+    assert str(packaged_copy.path) in err and "--root" in err
+    assert sorted(str(p) for p in packaged_copy.path.rglob("*") if "build" not in p.parts) == before
+    assert main(["validate", str(contribution)]) == 0  # reading the packaged copy is still fine
+
+
+@pytest.mark.parametrize("command", [["validate"], ["add", "x.ttl"], ["build"], ["new", "intervention", "X"]])
+def test_a_wrong_root_is_a_csgkg_error_not_an_internal_one(tmp_path: Path, capsys, command) -> None:
+    for root in (tmp_path / "missing", tmp_path):
+        assert main(["--root", str(root), *command]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: --root {root}") and "internal error" not in err
+
+
+# --- validate --format json: one JSON document for every outcome ------------------------------------
+
+
+def _json_error(*args: str, cwd: Path = REPO) -> dict:
+    proc = run("--root", str(REPO), "validate", "--format", "json", *args, cwd=cwd)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    document = json.loads(proc.stdout)
+    assert document["conforms"] is False and "results" not in document
+    assert set(document["error"]) == {"kind", "message", "file", "line", "column"}
+    return document["error"]
+
+
+def test_json_reports_a_syntax_error_with_its_place(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    turtle = '@prefix csg: <https://w3id.org/csgkg/ontology/> .\ncsg:a csg:b "open .\n'
+    bad.write_text(turtle, encoding="utf-8")
+    error = _json_error(str(bad))
+    assert error["kind"] == "syntax" and error["file"] == str(bad)
+    assert error["line"] == 2 and isinstance(error["column"], int)
+    assert "Turtle syntax error" in error["message"]
+
+
+def test_json_reports_missing_and_refused_files(tmp_path: Path) -> None:
+    missing = _json_error(str(tmp_path / "absent.ttl"))
+    assert missing["kind"] == "missing" and missing["file"].endswith("absent.ttl") and missing["line"] is None
+    rdfxml = tmp_path / "x.rdf"
+    rdfxml.write_text("<rdf:RDF/>", encoding="utf-8")
+    refused = _json_error(str(rdfxml))
+    assert refused["kind"] == "refused" and "RDF/XML is not accepted" in refused["message"]
+    (tmp_path / "link.ttl").symlink_to(EXAMPLES / "contributions" / "valid" / "peer-listening-scheme.ttl")
+    assert _json_error(str(tmp_path / "link.ttl"))["kind"] == "refused"
+
+
+def test_json_reports_a_wrong_root(tmp_path: Path) -> None:
+    proc = run("--root", str(tmp_path), "validate", "--format", "json")
+    assert proc.returncode == 2
+    error = json.loads(proc.stdout)["error"]
+    assert error["kind"] == "root" and str(tmp_path) in error["message"]
+
+
+# --- wording --------------------------------------------------------------------------------------
+
+
+def test_counts_take_the_number_of_their_noun() -> None:
+    from csgkg.publish.pipeline import BuildResult
+    from csgkg.validation.run import ValidationReport, ValidationResult
+
+    warning = ValidationResult("f.ttl", 1, "intervention:x", None, "shapes:s", "Warning", "m")
+    violation = ValidationResult("f.ttl", 1, "intervention:x", None, "shapes:s", "Violation", "m")
+    assert "(0 violations, 1 warning;" in BuildResult(ValidationReport([warning])).summary()
+    three = ValidationReport([violation, warning, warning])
+    assert "(1 violation, 2 warnings;" in BuildResult(three).summary()
+
+
+def test_a_concept_of_another_scheme_is_named_with_the_right_article(tmp_path: Path, capsys) -> None:
+    text = (EXAMPLES / "valid" / "Programme-complete.ttl").read_text(encoding="utf-8")
+    wrong = tmp_path / "wrong.ttl"
+    wrong.write_text(
+        text.replace("evidence:promising-not-tested ;", "audience:young-people ;", 1),
+        encoding="utf-8",
+    )
+    assert main(["--root", str(REPO), "validate", str(wrong)]) == 1
+    out = capsys.readouterr().out
+    assert "is an audience (audience:young-people), not an evidence status." in out
+
+
+def test_every_message_counts_and_names_with_the_same_english() -> None:
+    from csgkg.core.words import article, plural
+
+    assert [plural(n, "warning") for n in (0, 1, 2)] == ["0 warnings", "1 warning", "2 warnings"]
+    assert plural(1, "query", "queries") == "1 query" and plural(3, "query", "queries") == "3 queries"
+    assert [article(n) for n in ("evidence status", "audience", "harm", "intervention type", "unit")] == [
+        "an evidence status", "an audience", "a harm", "an intervention type", "a unit"
+    ]
+
+
+def test_json_reports_a_syntax_error_in_the_dataset_itself(tmp_root) -> None:
+    (tmp_root.data_dir / "interventions" / "zz-broken.ttl").write_text('broken "x .\n', encoding="utf-8")
+    proc = run("--root", str(tmp_root.path), "validate", "--format", "json")
+    assert proc.returncode == 2, proc.stderr
+    error = json.loads(proc.stdout)["error"]
+    assert error["kind"] == "syntax" and error["file"].endswith("zz-broken.ttl") and error["line"] == 1
+
+
+def test_a_site_outside_the_packaged_copy_may_be_written(packaged_copy, tmp_path: Path) -> None:
+    from csgkg.core.root import PackagedRootError, find_root
+    from csgkg.publish.site import require_writable_site
+
+    packaged = find_root()
+    require_writable_site(packaged, tmp_path / "site")  # the user's own folder: allowed
+    for out in (None, packaged.path / "dist" / "site"):
+        with pytest.raises(PackagedRootError):
+            require_writable_site(packaged, out)

@@ -378,3 +378,66 @@ def test_an_address_of_another_scheme_is_a_violation(
     assert main(["--root", str(REPO), "validate", "--engine", engine, str(contribution)]) == 1
     out = capsys.readouterr().out
     assert "rule: shapes:Source-url" in out and "Organisation-label" not in out
+
+
+def test_a_typo_leads_with_did_you_mean_and_what_follows_uses_short_names(tmp_path: Path, capsys) -> None:
+    # one typo in a statement whose claim still names the right value: the unknown value comes first,
+    # then the claim that no longer matches, in the short names the rest of the report uses
+    text = (EXAMPLES / "valid" / "Programme-complete.ttl").read_text(encoding="utf-8")
+    statement = "csg:worksInContext context:neighbourhood ;"
+    typo = tmp_path / "typo.ttl"
+    typo.write_text(text.replace(statement, "csg:worksInContext context:Scool ;"), encoding="utf-8")
+    assert main(["--root", str(REPO), "validate", "--format", "json", str(typo)]) == 1
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert [r["constraint"] for r in results] == [
+        "shapes:Intervention-context-in-scheme",
+        "shapes:Intervention-claim-stated",
+    ]
+    assert results[0]["message"].startswith("context 'Scool' is not a known context; did you mean 'school'?")
+    assert results[1]["message"].startswith(
+        "A claim (claim:example-programme-complete.worksInContext.neighbourhood) records csg:worksInContext "
+        "context:neighbourhood for this intervention"
+    )
+    assert main(["--root", str(REPO), "validate", str(typo)]) == 1
+    out = capsys.readouterr().out
+    assert "https://w3id.org/" not in out
+    assert out.index("did you mean 'school'") < out.index("A claim (claim:")
+
+
+def test_new_transliterates_a_name_into_an_ascii_slug(tmp_path: Path) -> None:
+    proc = run("--root", str(REPO), "new", "intervention", "Café Straße Project", "--format", "yaml",
+               cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    form = (tmp_path / "cafe-strasse-project.yaml").read_text(encoding="utf-8")
+    assert "id: cafe-strasse-project " in form and "name: Café Straße Project" in form
+    turtle = run("--root", str(REPO), "new", "intervention", "Children’s Café", cwd=tmp_path)
+    assert turtle.returncode == 0, turtle.stderr
+    assert "intervention:childrens-cafe\n" in (tmp_path / "childrens-cafe.ttl").read_text(encoding="utf-8")
+    assert run("--root", str(REPO), "new", "intervention", "?!", cwd=tmp_path).returncode == 2
+
+
+def test_new_warns_when_the_name_the_iri_or_the_source_exists(tmp_path: Path, capsys) -> None:
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    from csgkg.contribution.scaffold import already_in_dataset
+    from csgkg.core.namespaces import CSG, PREFIXES, new_graph
+
+    new = ["--root", str(REPO), "new", "intervention"]
+    assert main([*new, "shifting boundaries", "-o", str(tmp_path / "a.ttl")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: intervention:shifting-boundaries already exists in the dataset" in err
+    assert "warning: the name 'shifting boundaries' is already used by intervention:shifting-" in err
+    assert (tmp_path / "a.ttl").is_file()  # a warning, not a refusal
+    assert main([*new, "A Thing Nobody Made", "-o", str(tmp_path / "b.ttl")]) == 0
+    assert "warning" not in capsys.readouterr().err
+    # a source with the template's source IRI, and a name used by an intervention with another IRI
+    graph = new_graph()
+    graph.add((URIRef(PREFIXES["source"] + "walking-bus-source"), RDF.type, CSG.Source))
+    other = URIRef(PREFIXES["intervention"] + "school-walking-bus")
+    graph.add((other, RDF.type, CSG.Programme))
+    graph.add((other, RDFS.label, Literal("Walking Bus", lang="en")))
+    warnings = already_in_dataset("walking bus", graph)
+    assert len(warnings) == 2
+    assert warnings[0].startswith("the name 'walking bus' is already used by intervention:school-walking-bus")
+    assert warnings[1].startswith("source:walking-bus-source already exists in the dataset")

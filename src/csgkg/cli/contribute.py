@@ -30,8 +30,7 @@ def limits_from(args: argparse.Namespace):
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Write a template for a new intervention."""
-    from csgkg.contribution.scaffold import turtle_template, yaml_template
-    from csgkg.contribution.yamlform import slugify
+    from csgkg.contribution.scaffold import already_in_dataset, slug_for, turtle_template, yaml_template
     from csgkg.core.errors import UsageError
     from csgkg.core.root import find_root
     from csgkg.io.parse import load_dataset
@@ -39,9 +38,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     graph = load_dataset(find_root(args.root)).graph()
     yaml_form = args.format == "yaml"
     text = (yaml_template if yaml_form else turtle_template)(args.name, graph)
-    out = Path(args.output or f"{slugify(args.name)}.{'yaml' if yaml_form else 'ttl'}")
+    out = Path(args.output or f"{slug_for(args.name)}.{'yaml' if yaml_form else 'ttl'}")
     if out.exists() and not args.force:
         raise UsageError(f"{out} already exists; choose another name with -o or use --force")
+    for warning in already_in_dataset(args.name, graph):
+        print(f"warning: {warning}", file=sys.stderr)
     out.write_text(text, encoding="utf-8")
     print(f"wrote {out}: fill it in, then run `csgkg validate {out}` and `csgkg add {out}`")
     return 0

@@ -44,15 +44,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from csgkg.api import check, validate
     from csgkg.cli.contribute import limits_from
     from csgkg.core.progress import validation_progress
+    from csgkg.validation.report import error_json
     from csgkg.validation.text import format_text
 
-    root = _root(args)
     engine = getattr(args, "engine", "auto")
-    if args.files:
-        report = check(args.files, root, engine=engine, limits=limits_from(args)).report
-    else:
-        with validation_progress() as progress:
-            report = validate(root, engine=engine, progress=progress)
+    try:
+        root = _root(args)
+        if args.files:
+            report = check(args.files, root, engine=engine, limits=limits_from(args)).report
+        else:
+            with validation_progress() as progress:
+                report = validate(root, engine=engine, progress=progress)
+    except CsgkgError as exc:
+        if args.format != "json" or args.debug:
+            raise
+        print(error_json(exc))
+        return exc.exit_code
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     print(report.to_json() if args.format == "json" else format_text(report))

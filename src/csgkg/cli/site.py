@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from csgkg.core.words import plural
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``site`` to the ``csgkg`` command line."""
@@ -31,20 +33,22 @@ def cmd_site(args: argparse.Namespace) -> int:
     """Validate the dataset, build the site and, with --serve, preview it."""
     from csgkg.core.root import find_root
     from csgkg.io.parse import load_dataset
-    from csgkg.publish.site import build_site
+    from csgkg.publish.site import build_site, require_writable_site
     from csgkg.validation.run import validate
     from csgkg.validation.text import display_path, format_text
 
     root = find_root(args.root)
+    out = Path(args.out).resolve() if args.out else None
+    require_writable_site(root, out)  # before the validation, which takes a while
     dataset = load_dataset(root)
     report = validate(dataset)
     if not report.conforms:
         print(format_text(report), file=sys.stderr)
         print("site not built: fix the violations above", file=sys.stderr)
         return 1
-    out = Path(args.out).resolve() if args.out else None
     result = build_site(root, dataset.graph(), out)
-    print(f"wrote {len(result.pages)} pages ({result.files} files) to {display_path(str(result.folder))}/")
+    counts = f"{plural(len(result.pages), 'page')} ({plural(result.files, 'file')})"
+    print(f"wrote {counts} to {display_path(str(result.folder))}/")
     if result.folder.parent == root.dist_dir and not (root.dist_dir / "csgkg.ttl").is_file():
         print("note: run 'csgkg build' too, so that the site's download links find the release files")
     if args.serve:

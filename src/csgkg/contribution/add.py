@@ -101,7 +101,9 @@ def add_files(
     root: DatasetRoot, paths: list[Path], limits: Limits | None = None, engine: str = "auto"
 ) -> AddResult:
     """Check contributed files with the dataset and, only if they conform, write each new entry into
-    data/ as a canonical Turtle file (all or nothing)."""
+    data/ as a canonical Turtle file (all or nothing). A root that is the package's own copy of the
+    dataset is refused before anything is checked (:meth:`DatasetRoot.require_writable`)."""
+    root.require_writable("csgkg add", "data")
     result = check_files(root, paths, limits, engine)
     if not result.report.conforms:
         return AddResult(result.report)

@@ -41,13 +41,18 @@ def read_contribution(path: Path, root: DatasetRoot, graph: Graph, limits: Limit
     try:
         status = path.lstat()
     except OSError as exc:
-        raise InputError(path, f"cannot read the file: {exc.strerror or exc}") from None
+        missing = isinstance(exc, FileNotFoundError)
+        raise InputError(
+            path, f"cannot read the file: {exc.strerror or exc}", kind="missing" if missing else "input"
+        ) from None
     if stat.S_ISLNK(status.st_mode):
-        raise InputError(path, "this is a symbolic link: a contribution is read only from a regular file")
+        raise InputError(
+            path, "this is a symbolic link: a contribution is read only from a regular file", kind="refused"
+        )
     if not stat.S_ISREG(status.st_mode):
         raise InputError(
             path, "this is not a regular file (a device, pipe or folder): give a Turtle, N-Triples, JSON-LD "
-            "or YAML file"
+            "or YAML file", kind="refused"
         )
     size = status.st_size
     if size > limits.max_bytes:
@@ -55,6 +60,7 @@ def read_contribution(path: Path, root: DatasetRoot, graph: Graph, limits: Limit
             path,
             f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,} bytes; split it, or raise "
             "the limit with --max-bytes",
+            kind="refused",
         )
     text = read_text(path)
     terms = sum(1 for _ in TERM.finditer(text))
@@ -63,6 +69,7 @@ def read_contribution(path: Path, root: DatasetRoot, graph: Graph, limits: Limit
             path,
             f"the file holds {terms:,} terms, more than the {limits.max_terms:,} a contribution may have; "
             "a contribution describes a few new entries (very long lists or collections are refused)",
+            kind="refused",
         )
     if path.suffix.lower() in YAML_SUFFIXES:
         source = parse_yaml_form(text, path, graph)

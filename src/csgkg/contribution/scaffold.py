@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from csgkg.contribution.yamlform import slugify
+from csgkg.core.errors import UsageError
 from csgkg.core.namespaces import CSG, PREFIXES, SCHEMES
+from csgkg.io.locate import curie
 from csgkg.validation.messages import local_name
 
 SCHEME_PREFIX = {CSG[cls]: prefix for prefix, _, cls in SCHEMES}
@@ -24,6 +26,58 @@ FIELDS = (
     ("cs_domains", "csg:csDomain", CSG.CsDomain, False, "Contextual Safeguarding domains it works in"),
     ("unrated_because", "csg:unratedBecause", CSG.UnratedReason, False, "why no registry rates it"),
 )
+
+
+INTERVENTION_KINDS = (CSG.Intervention, CSG.Approach, CSG.Programme, CSG.Variant)
+
+
+def slug_for(name: str) -> str:
+    """The slug of a new entry called ``name`` (:func:`slugify`: transliterated to ASCII), or a
+    UsageError when ``name`` has no letter or digit to make one of."""
+    slug = slugify(name)
+    if not slug:
+        raise UsageError(
+            f"the name {name!r} has no letter or digit to make an id of: give it a name in words"
+        )
+    return slug
+
+
+def already_in_dataset(name: str, graph: Graph) -> list[str]:
+    """What the template for a new intervention called ``name`` would repeat of the dataset ``graph``:
+    one warning each for an intervention with the template's IRI, an intervention already called
+    ``name`` (its label or another name, ignoring case), and a source with the template's source IRI.
+    Empty when the name is new."""
+    slug = slug_for(name)
+    warnings = []
+    node = URIRef(PREFIXES["intervention"] + slug)
+    if (node, None, None) in graph:
+        warnings.append(
+            f"{curie(node)} already exists in the dataset: `csgkg add` would refuse the new entry; if it is "
+            "another intervention, give it a name (or an id) of its own"
+        )
+    wanted = name.strip().casefold()
+    named = sorted(
+        {
+            subject
+            for kind in INTERVENTION_KINDS
+            for subject in graph.subjects(RDF.type, kind)
+            for prop in (RDFS.label, SKOS.altLabel)
+            for label in graph.objects(subject, prop)
+            if str(label).strip().casefold() == wanted
+        }
+    )
+    for other in named:
+        warnings.append(
+            f"the name '{name}' is already used by {curie(other)}: if it is the same intervention it is "
+            "already in the dataset; if not, choose a name that tells the two apart"
+        )
+    source = URIRef(PREFIXES["source"] + f"{slug}-source")
+    if (source, None, None) in graph:
+        warnings.append(
+            f"{curie(source)} already exists in the dataset: cite it as it is (delete the template's "
+            "description of it), or give the new source another id"
+        )
+    return warnings
 
 
 def allowed_values(graph: Graph, cls: URIRef) -> list[tuple[str, str]]:
@@ -49,7 +103,7 @@ def _wrap(values: list[tuple[str, str]], prefix: str, indent: str) -> list[str]:
 
 def turtle_template(name: str, graph: Graph) -> str:
     """A Turtle file for a new intervention called ``name``: valid syntax, TODOs to replace."""
-    slug = slugify(name)
+    slug = slug_for(name)
     # Every prefix a line of the template uses, the optional (commented) lines' too.
     prefixes = sorted(
         {"csg", "dcterms", "intervention", "organisation", "rdfs", "schema", "skos", "source", "wd"}
@@ -99,7 +153,7 @@ def turtle_template(name: str, graph: Graph) -> str:
 
 def yaml_template(name: str, graph: Graph) -> str:
     """The YAML form for a new intervention called ``name``, with allowed values as comments."""
-    slug = slugify(name)
+    slug = slug_for(name)
     out = [
         f"# A new intervention for csgkg: {name}",
         "# Fill in the fields, then run:",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from anyascii import anyascii
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
@@ -22,6 +23,13 @@ from csgkg.core.errors import InputError
 from csgkg.core.namespaces import CSG, PREFIXES, SCHEMA, WD, new_graph
 from csgkg.io.parse import SourceFile
 from csgkg.validation.messages import nearest
+
+
+@dataclass
+class FormError(InputError):
+    """A YAML form that is well-formed YAML but not a valid form (unknown field, wrong value kind)."""
+
+    kind: str = "form"
 
 KINDS = {"approach": CSG.Approach, "programme": CSG.Programme, "form": CSG.Variant}
 
@@ -78,25 +86,31 @@ def read_yaml(text: str, path: Path) -> Located:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 line = event.start_mark.line + 1
-                raise InputError(path, "YAML anchors and aliases (&, *) are not accepted in the form", line)
+                raise FormError(
+                    path, "YAML anchors and aliases (&, *) are not accepted in the form", line, kind="refused"
+                )
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise InputError(path, f"YAML syntax error: {exc.problem}", line, column) from None
+        raise InputError(path, f"YAML syntax error: {exc.problem}", line, column, kind="syntax") from None
     except yaml.YAMLError as exc:
-        raise InputError(path, f"YAML error: {exc}") from None
+        raise FormError(path, f"YAML error: {exc}") from None
     if node is None or not isinstance(node, yaml.MappingNode):
-        raise InputError(path, "the form must be a YAML mapping of fields (id:, name:, contexts:, ...)", 1)
+        raise FormError(path, "the form must be a YAML mapping of fields (id:, name:, contexts:, ...)", 1)
     try:
         return _locate(node)
     except yaml.YAMLError as exc:
-        raise InputError(path, f"YAML error: {exc}") from None
+        raise FormError(path, f"YAML error: {exc}") from None
 
 
 def slugify(text: str) -> str:
-    """A kebab-case slug: lower case, ASCII letters and digits, single hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A kebab-case slug: lower case, ASCII letters and digits, single hyphens. Other scripts and
+    accented letters are transliterated ("Café Project" gives ``cafe-project``, "Straße" ``strasse``),
+    and apostrophes dropped ("Children's Society" gives ``childrens-society``); the slug is empty only
+    when ``text`` has no letter or digit at all."""
+    ascii_text = re.sub(r"['’]", "", anyascii(text))
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 class Resolver:
@@ -130,7 +144,7 @@ class Resolver:
 
 def _require(form: dict, key: str, path: Path, line: int) -> Located:
     if key not in form or form[key].value in (None, ""):
-        raise InputError(path, f"the form needs '{key}:'", line)
+        raise FormError(path, f"the form needs '{key}:'", line)
     return form[key]
 
 
@@ -141,7 +155,7 @@ def _check_fields(mapping: dict, allowed: set[str], path: Path, where: str) -> N
             hint = (
                 f"; did you mean '{guess[0]}'?" if guess else f"; known fields: {', '.join(sorted(allowed))}"
             )
-            raise InputError(path, f"unknown field '{key}' in {where}{hint}", item.line)
+            raise FormError(path, f"unknown field '{key}' in {where}{hint}", item.line)
 
 
 def _items(located: Located | None) -> list[Located]:
@@ -160,7 +174,7 @@ def form_to_graph(form: Located, path: Path, dataset_graph: Graph) -> tuple[Grap
     graph, index = new_graph(), {}
     slug = str(_require(fields, "id", path, form.line).value)
     if not SLUG.match(slug):
-        raise InputError(
+        raise FormError(
             path,
             f"id '{slug}' must be lower-case words joined by hyphens, e.g. '{slugify(slug)}'",
             fields["id"].line,
@@ -169,7 +183,7 @@ def form_to_graph(form: Located, path: Path, dataset_graph: Graph) -> tuple[Grap
     index[node] = fields["id"].line
     kind = str(_require(fields, "kind", path, form.line).value).lower()
     if kind not in KINDS:
-        raise InputError(path, f"kind '{kind}' must be one of: {', '.join(KINDS)}", fields["kind"].line)
+        raise FormError(path, f"kind '{kind}' must be one of: {', '.join(KINDS)}", fields["kind"].line)
     graph.add((node, RDF.type, KINDS[kind]))
     for key, prop in (("name", RDFS.label), ("description", DCTERMS.description)):
         if key in fields and fields[key].value not in (None, ""):
@@ -188,7 +202,7 @@ def form_to_graph(form: Located, path: Path, dataset_graph: Graph) -> tuple[Grap
     for key, (prop, prefix, many) in FACET_FIELDS.items():
         items = _items(fields.get(key))
         if not many and len(items) > 1:
-            raise InputError(path, f"'{key}' takes one value, not a list", fields[key].line)
+            raise FormError(path, f"'{key}' takes one value, not a list", fields[key].line)
         for item in items:
             _add_statement(graph, index, node, prop, prefix, item, path, resolver, default_source)
     return graph, index
@@ -219,7 +233,7 @@ def _add_statement(
         resolver.resolve("source", str(details["source"].value)) if "source" in details else default_source
     )
     if source is None:
-        raise InputError(
+        raise FormError(
             path, "give at least one source under 'sources:' so each statement can cite it", item.line
         )
     claim = claim_iri(node, prop, value)
@@ -230,7 +244,7 @@ def _add_statement(
     graph.add((claim, CSG.hasSource, source))
     basis = str(details["basis"].value).lower() if "basis" in details else "stated"
     if basis not in ("stated", "editorial"):
-        raise InputError(path, f"basis '{basis}' must be 'stated' or 'editorial'", details["basis"].line)
+        raise FormError(path, f"basis '{basis}' must be 'stated' or 'editorial'", details["basis"].line)
     graph.add((claim, CSG.claimBasis, CSG.StatedBySource if basis == "stated" else CSG.EditorialJudgement))
     if "note" in details:
         graph.add((claim, SKOS.editorialNote, Literal(str(details["note"].value), lang="en")))
@@ -272,7 +286,7 @@ def _read_organisations(
 ) -> None:
     for item in _items(fields.get("organisations")):
         if not isinstance(item.value, dict):
-            raise InputError(path, "each organisation needs id: and name:", item.line)
+            raise FormError(path, "each organisation needs id: and name:", item.line)
         spec = item.value
         _check_fields(spec, ORGANISATION_FIELDS, path, "an organisation")
         node = URIRef(PREFIXES["organisation"] + slugify(str(_require(spec, "id", path, item.line).value)))

@@ -50,10 +50,11 @@ def guess_format(path: Path) -> str:
             path,
             "RDF/XML is not accepted (it can carry DOCTYPE and ENTITY declarations that read other files "
             "or the network); convert it to Turtle or JSON-LD",
+            kind="refused",
         )
     if fmt is None:
         known = ", ".join(sorted(FORMATS))
-        raise InputError(path, f"unknown file type {path.suffix!r}; use one of {known}")
+        raise InputError(path, f"unknown file type {path.suffix!r}; use one of {known}", kind="refused")
     return fmt
 
 
@@ -62,7 +63,10 @@ def read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(path, f"cannot read the file: {exc.strerror or exc}") from None
+        missing = isinstance(exc, FileNotFoundError)
+        raise InputError(
+            path, f"cannot read the file: {exc.strerror or exc}", kind="missing" if missing else "input"
+        ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -71,6 +75,7 @@ def read_text(path: Path) -> str:
             path,
             f"the file is not valid UTF-8: byte {exc.start} (0x{raw[exc.start]:02x}) cannot be decoded",
             line,
+            kind="syntax",
         ) from None
 
 
@@ -102,9 +107,12 @@ def _resolve_contexts(node: object, path: Path, context: dict | None) -> object:
                 path,
                 f"the IRI {value!r} contains spaces, angle brackets or other characters "
                 "an IRI may not hold; write it without them",
+                kind="refused",
             )
         elif key == "@import":
-            raise InputError(path, "JSON-LD @import is not accepted: put the terms in the document")
+            raise InputError(
+                path, "JSON-LD @import is not accepted: put the terms in the document", kind="refused"
+            )
         else:
             out[key] = _resolve_contexts(value, path, context)
     return out
@@ -120,10 +128,13 @@ def _check_context(value: object, path: Path, context: dict | None) -> object:
             path,
             f"JSON-LD context {value!r} is a reference to another file or URL, which csgkg never fetches; "
             f"use {CONTEXT_IRIS[0]!r} or put the context inline",
+            kind="refused",
         )
     if isinstance(value, dict):
         if "@import" in value:
-            raise InputError(path, "JSON-LD @import is not accepted: put the terms in the context itself")
+            raise InputError(
+                path, "JSON-LD @import is not accepted: put the terms in the context itself", kind="refused"
+            )
         return {k: _resolve_contexts(v, path, context) for k, v in value.items()}
     return value
 
@@ -137,7 +148,9 @@ def parse_text(text: str, path: Path, fmt: str, root: DatasetRoot | None = None)
             try:
                 document = json.loads(text)
             except json.JSONDecodeError as exc:
-                raise InputError(path, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
+                raise InputError(
+                    path, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno, kind="syntax"
+                ) from None
             document = _resolve_contexts(document, path, _local_context(root))
             graph.parse(data=json.dumps(document), format="json-ld", publicID=base)
         else:
@@ -146,7 +159,7 @@ def parse_text(text: str, path: Path, fmt: str, root: DatasetRoot | None = None)
         raise
     except RecursionError:
         raise InputError(
-            path, "the file nests too deeply to be read; flatten the nested [ ] blocks"
+            path, "the file nests too deeply to be read; flatten the nested [ ] blocks", kind="refused"
         ) from None
     except Exception as exc:
         raise _syntax_error(exc, text, path) from None
@@ -158,7 +171,7 @@ def _syntax_error(exc: Exception, text: str, path: Path) -> InputError:
     why = getattr(exc, "_why", None)
     if offset is not None:
         line, column = _line_column(text, offset)
-        return InputError(path, f"Turtle syntax error: {why or exc}", line, column)
+        return InputError(path, f"Turtle syntax error: {why or exc}", line, column, kind="syntax")
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     line = None
     if "Invalid line" in message or "line" in message.lower():
@@ -167,7 +180,7 @@ def _syntax_error(exc: Exception, text: str, path: Path) -> InputError:
             if bad and bad in content:
                 line = number
                 break
-    return InputError(path, f"syntax error: {message}", line)
+    return InputError(path, f"syntax error: {message}", line, kind="syntax")
 
 
 def parse_file(path: Path, kind: str = "contribution", root: DatasetRoot | None = None) -> SourceFile:
@@ -211,7 +224,7 @@ class Dataset:
 def load_dataset(root: DatasetRoot) -> Dataset:
     """Parse the ontology, every vocabulary and every data file of ``root``."""
     if not root.ontology_file.is_file():
-        raise InputError(root.ontology_file, "the ontology file is missing")
+        raise InputError(root.ontology_file, "the ontology file is missing", kind="missing")
     dataset = Dataset(root)
     dataset.files.append(parse_file(root.ontology_file, "ontology", root))
     dataset.files.extend(parse_file(path, "vocab", root) for path in root.vocab_files())

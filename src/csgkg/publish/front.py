@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from csgkg.core.errors import CsgkgError
+from csgkg.core.words import plural
 
 DEFAULT_MAX_ANSWER_MB = 100
 DEFAULT_MAX_RUNNING = 4
@@ -173,10 +174,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Accept"):
             headers["Accept"] = self.headers["Accept"]
         if not self.server.slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            running = self.server.limits.max_running
             raise _Refused(
                 503,
-                f"the endpoint is busy: {self.server.limits.max_running} queries are running; "
-                "try again shortly",
+                f"the endpoint is busy: {plural(running, 'query', 'queries')} "
+                f"{'is' if running == 1 else 'are'} running; try again shortly",
                 retry_after=1,
             )
         try:

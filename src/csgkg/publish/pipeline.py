@@ -21,6 +21,7 @@ from rdflib.namespace import RDF, SKOS
 from csgkg.core.files import replaced_folder, write_atomic
 from csgkg.core.namespaces import CSG, new_graph
 from csgkg.core.root import DatasetRoot
+from csgkg.core.words import plural
 from csgkg.io.serialise import load_context, to_jsonld, to_ntriples, to_turtle
 from csgkg.publish.inference import owl_rl_closure
 from csgkg.publish.release import write_release
@@ -56,8 +57,8 @@ class BuildResult:
             f"interventions: {self.interventions}\n"
             f"concepts: {self.concepts}\n"
             f"triples: {self.triples}{inferred}\n"
-            f"validation: {state} ({len(self.report.violations)} violations, "
-            f"{len(self.report.warnings)} warnings; checked by {engine})"
+            f"validation: {state} ({plural(len(self.report.violations), 'violation')}, "
+            f"{plural(len(self.report.warnings), 'warning')}; checked by {engine})"
         ) + "".join(f"\nnote: {note}" for note in self.notes)
 
 
@@ -86,8 +87,10 @@ def build(
     either way, and keeps the verdict. ``since`` names the previous release that ``CHANGES.md``
     compares with (a folder holding an older ``dist/``, or a git tag). ``reporter`` (a
     csgkg.core.progress.Reporter) shows progress. ``dataset`` (already parsed) is validated with pySHACL
-    instead of reading the files again.
+    instead of reading the files again. The package's own copy of the dataset is refused before
+    anything is read (:meth:`DatasetRoot.require_writable`).
     """
+    root.require_writable("csgkg build", "dist")
     store = open_store(root, "oxigraph", reporter)  # load
     notes = [said for said in [store.index.update.describe()] if said]
     report = validate_root(root, engine=engine, progress=reporter)  # keeps the verdict with the index

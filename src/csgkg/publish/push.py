@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 from csgkg.core.credentials import credentials_for, redact_url
 from csgkg.core.errors import UsageError
 from csgkg.core.namespaces import DATASET_IRI
+from csgkg.core.words import plural
 from csgkg.io.endpoint_errors import EndpointHTTPError, NotSparqlResults, http_status_error
 from csgkg.io.remote import (
     DEFAULT_MAX_ANSWER_MB,
@@ -80,20 +81,22 @@ class PushReport:
     def lines(self) -> list[str]:
         """The report printed by ``csgkg push``."""
         lines = [
-            f"sent {self.source} ({self.sent} triples, {self.size} bytes) to {redact_url(self.store)} "
+            f"sent {self.source} ({plural(self.sent, 'triple')}, {plural(self.size, 'byte')}) to "
+            f"{redact_url(self.store)} "
             f"as {self.media_type} with one HTTP PUT replacing {self.target}: HTTP {self.status}",
             f"credentials: {self.credentials or 'none'}",
-            f"counted {self.stored} triples in {self.target} at {redact_url(self.endpoint)} "
+            f"counted {plural(self.stored, 'triple')} in {self.target} at {redact_url(self.endpoint)} "
             f"({self.endpoint_rule})",
         ]
         if self.ok:
-            lines.append(f"ok: the store holds the {self.sent} triples of the build")
+            lines.append(f"ok: the store holds the {plural(self.sent, 'triple')} of the build")
         return lines
 
     def mismatch(self) -> str:
         """The one-line error when the counts differ."""
         return (
-            f"the store holds {self.stored} triples in {self.target} but the build has {self.sent}: "
+            f"the store holds {plural(self.stored, 'triple')} in {self.target} but the build has "
+            f"{self.sent}: "
             "check that --endpoint queries the same store, and the store's logs"
         )
 

@@ -36,6 +36,7 @@ from typing import IO, Any
 from csgkg.core.errors import CsgkgError, UsageError
 from csgkg.core.namespaces import DATASET_IRI
 from csgkg.core.root import DatasetRoot
+from csgkg.core.words import plural
 from csgkg.publish.front import DEFAULT_MAX_ANSWER_MB, DEFAULT_MAX_RUNNING, Front, FrontLimits, serving
 from csgkg.publish.released import built_ntriples, count_ntriples, stale_warning
 
@@ -287,7 +288,7 @@ def serve(
                 print(query_url, file=out, flush=True)
                 where = "" if client_host(host) == host else f" (listening on {host})"
                 print(
-                    f"serving {count_ntriples(source)} triples of {source} read-only with Oxigraph"
+                    f"serving {plural(count_ntriples(source), 'triple')} of {source} read-only with Oxigraph"
                     f"{where}; SERVICE and updates are refused; a query may run {timeout} s and "
                     f"answer {max_answer_mb:g} MB, {max_running} at once; Ctrl-C stops the server",
                     file=err,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from csgkg.core.deadline import DEFAULT_QUERY_TIMEOUT, run_with_deadline
 from csgkg.core.errors import CsgkgError, UsageError
 from csgkg.core.root import DatasetRoot, find_root
+from csgkg.core.words import article
 from csgkg.io.transport import DEFAULT_MAX_ANSWER_MB
 from csgkg.sparql.catalogue import StoredQuery, list_stored, load_stored
 from csgkg.store.base import Result, Store, open_store
@@ -83,7 +84,7 @@ def bind_parameters(
         if not values:
             if parameter.required:
                 kind = KINDS.get(parameter.name)
-                what = f" (a {kind.noun}: an IRI, CURIE or label)" if kind else ""
+                what = f" ({article(kind.noun)}: an IRI, CURIE or label)" if kind else ""
                 raise UsageError(f"query '{stored.name}' needs the parameter '{parameter.name}'{what}")
             continue
         if graph is None:

@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from csgkg.core.root import DatasetRoot
+from csgkg.core.words import plural
 from csgkg.fastshacl.rdfview import StoreGraph
 from csgkg.fastshacl.terms import to_oxigraph, to_rdflib, to_triple
 from csgkg.io.parse import Dataset
@@ -223,8 +224,8 @@ class IndexStore(OxigraphStore):
         verdict = self.index.verdict
         if verdict is not None and not verdict.get("conforms", True):
             notes.append(
-                f"the dataset does not validate ({verdict.get('violations', 0)} violations): answers "
-                "may be incomplete or wrong; run csgkg validate"
+                f"the dataset does not validate ({plural(verdict.get('violations', 0), 'violation')}): "
+                "answers may be incomplete or wrong; run csgkg validate"
             )
         return notes
 

@@ -83,7 +83,7 @@ def dataset_files(root: DatasetRoot) -> list[tuple[Path, str]]:
     """Every file of the dataset with its kind, in the order :func:`csgkg.io.parse.load_dataset` reads
     them: the ontology, the vocabularies, then the data files."""
     if not root.ontology_file.is_file():
-        raise InputError(root.ontology_file, "the ontology file is missing")
+        raise InputError(root.ontology_file, "the ontology file is missing", kind="missing")
     return [
         (root.ontology_file, "ontology"),
         *((path, "vocab") for path in root.vocab_files()),
@@ -141,7 +141,8 @@ def load_file(store: ox.Store, stored: StoredFile, root: DatasetRoot, bulk: bool
     try:
         data = stored.path.read_bytes()
     except OSError as exc:
-        raise InputError(stored.path, f"cannot read the file: {exc.strerror or exc}") from None
+        kind = "missing" if isinstance(exc, FileNotFoundError) else "input"
+        raise InputError(stored.path, f"cannot read the file: {exc.strerror or exc}", kind=kind) from None
     try:
         if bulk:
             store.bulk_load(data, format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=graph)
@@ -160,7 +161,7 @@ def _parse_error(stored: StoredFile, root: DatasetRoot, exc: Exception) -> Input
         return error
     line = getattr(exc, "lineno", None)
     column = getattr(exc, "offset", None)
-    return InputError(stored.path, f"syntax error: {str(exc).splitlines()[0]}", line, column)
+    return InputError(stored.path, f"syntax error: {str(exc).splitlines()[0]}", line, column, kind="syntax")
 
 
 def load_files(

@@ -12,13 +12,20 @@ from csgkg.core.errors import CsgkgError
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
+# Results that name a term the dataset does not know (an unknown value, a misspelt property): the cause
+# that other results on the same statement (its claim not stated, a statement without a claim) follow from.
+_CAUSES = {"ClassConstraintComponent", "ClosedConstraintComponent"}
+
+
 def result_order(result: ValidationResult) -> tuple:
-    """The order of results in a report: by file, line, node, severity, property and rule, then by
-    value and message, so that two results differing only in their value always come in one order."""
+    """The order of results in a report: by file, line and node; then an unknown term ("did you mean")
+    before what follows from it; then by severity, property and rule, then by value and message, so that
+    two results differing only in their value always come in one order."""
     return (
         result.file or "~",
         result.line or 0,
         result.focus,
+        result.component not in _CAUSES,
         _SEVERITY_ORDER[result.severity],
         result.path or "",
         result.constraint,
@@ -30,7 +37,14 @@ def result_order(result: ValidationResult) -> tuple:
 class ShapesError(CsgkgError):
     """The shapes themselves are broken (a bug in shapes/, not in the data)."""
 
+    kind = "shapes"
 
+
+def error_json(error: CsgkgError) -> str:
+    """What ``--format json`` prints when validation could not run (a syntax error, a refused or
+    missing file, a wrong dataset root): ``{"conforms": false, "error": {"kind", "message", "file",
+    "line", "column"}}`` as indented JSON, so a caller always reads one JSON document."""
+    return json.dumps({"conforms": False, "error": error.as_json()}, indent=2, ensure_ascii=False)
 
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}

@@ -6,6 +6,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
+from csgkg.core.words import plural
 from csgkg.validation.run import ValidationReport
 
 
@@ -43,7 +44,7 @@ def format_text(report: ValidationReport) -> str:
 
 def summary(report: ValidationReport) -> str:
     """One line: conforms or not, with the counts of violations and warnings."""
-    v, w = len(report.violations), len(report.warnings)
+    warnings = plural(len(report.warnings), "warning")
     if report.conforms:
-        return f"Conforms: yes ({w} warning{'s' * (w != 1)})"
-    return f"Conforms: no ({v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)})"
+        return f"Conforms: yes ({warnings})"
+    return f"Conforms: no ({plural(len(report.violations), 'violation')}, {warnings})"

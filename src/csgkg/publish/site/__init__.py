@@ -30,13 +30,22 @@ class SiteResult:
     files: int = 0
 
 
+def require_writable_site(root: DatasetRoot, out: Path | None = None) -> None:
+    """Refuse (:class:`csgkg.core.root.PackagedRootError`) a site that would be written into the
+    package's own copy of the dataset: ``out`` not given (``dist/site/``), or inside that copy."""
+    if out is None or Path(out).resolve().is_relative_to(root.path):
+        root.require_writable("csgkg site", "dist/site")
+
+
 def build_site(root: DatasetRoot, graph: Graph | None = None, out: Path | None = None) -> SiteResult:
     """Write the catalogue of ``root``'s dataset (``graph``: its union graph, loaded when not given)
     into ``out`` (default ``dist/site/``), replacing what was there; return what was written.
 
     The site is written into a temporary folder first and then moved into place, so a failed
-    build leaves the previous site as it was.
+    build leaves the previous site as it was. Writing into the package's own copy of the dataset (no
+    ``out``, or an ``out`` inside it) is refused (:meth:`DatasetRoot.require_writable`).
     """
+    require_writable_site(root, out)
     from csgkg.io.serialise import load_context, to_jsonld, to_turtle
     from csgkg.publish.release.version import release_info
     from csgkg.publish.site.model import FILTER_FACETS, SiteModel
