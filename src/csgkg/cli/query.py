@@ -10,6 +10,7 @@ from pathlib import Path
 
 from csgkg.core.deadline import DEFAULT_QUERY_TIMEOUT as DEFAULT_TIMEOUT
 from csgkg.core.errors import InputError, UsageError
+from csgkg.core.words import article
 from csgkg.io.transport import DEFAULT_MAX_ANSWER_MB
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
@@ -205,7 +206,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             need = "required" if parameter.required else "optional"
             default = stored.defaults.get(parameter.name)
             extra = f", default {default}" if default else ""
-            out.append(f"  {parameter.name} ({need}{extra}): a {noun}")
+            out.append(f"  {parameter.name} ({need}{extra}): {article(noun)}")
             values = _accepted_values(root, parameter.name)
             if values:
                 out.append(
