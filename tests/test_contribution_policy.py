@@ -1,0 +1,155 @@
+"""The contribution policy: what `csgkg validate FILE` refuses so that `csgkg add` never drops or
+stores something it should not (schema statements, kinds of entry add does not write), the caps
+checked before a file is parsed, and the catalogue's links.
+
+Each check runs `validate` and then `add` on a private copy of the dataset root.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, copy_root
+from csgkg.cli.main import main
+from csgkg.core.root import DatasetRoot
+from test_contributions import tree_digest
+
+VALID = EXAMPLES / "contributions" / "valid"
+PREFIXES = """
+@prefix ex: <https://example.org/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix wd: <http://www.wikidata.org/entity/> .
+@prefix rating: <https://w3id.org/csgkg/id/rating/> .
+@prefix claim: <https://w3id.org/csgkg/id/claim/> .
+@prefix registry: <https://w3id.org/csgkg/id/registry/> .
+@prefix crimesolutions: <https://w3id.org/csgkg/vocab/crimesolutions-rating/> .
+"""
+
+
+@pytest.fixture(scope="module")
+def policy_root(tmp_path_factory: pytest.TempPathFactory) -> DatasetRoot:
+    """A private copy of the dataset root, shared by this module's tests (none of them may change it)."""
+    return copy_root(tmp_path_factory.mktemp("policy") / "root")
+
+
+def contribution(tmp_path: Path, extra: str, name: str = "extra.ttl") -> Path:
+    """The valid Turtle contribution with ``extra`` statements after it."""
+    text = (VALID / "peer-listening-scheme.ttl").read_text(encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(text + PREFIXES + extra + "\n", encoding="utf-8")
+    return path
+
+
+def validate_then_add(root: DatasetRoot, path: Path, capsys: pytest.CaptureFixture) -> str:
+    """Run `validate` and `add` on ``path``: both must refuse it and data/ must not change; return
+    what `validate` printed."""
+    before = tree_digest(root.data_dir)
+    assert main(["--root", str(root.path), "validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert main(["--root", str(root.path), "add", str(path)]) == 1
+    capsys.readouterr()
+    assert tree_digest(root.data_dir) == before
+    return out
+
+
+# -- schema statements -------------------------------------------------------------------------------
+
+SCHEMA_STATEMENTS = {
+    "rdf-property": ("ex:p a rdf:Property .", "<https://example.org/p>"),
+    "domain": ("ex:p rdfs:domain csg:Programme .", "<https://example.org/p>"),
+    "range": ("ex:p rdfs:range csg:Source .", "<https://example.org/p>"),
+    "sub-property": ("ex:p rdfs:subPropertyOf csg:addressesHarm .", "<https://example.org/p>"),
+    "sub-class": ("ex:c rdfs:subClassOf csg:Programme .", "<https://example.org/c>"),
+    "inverse": ("ex:p owl:inverseOf csg:hasSource .", "<https://example.org/p>"),
+    "equivalent-class": ("ex:c owl:equivalentClass csg:Programme .", "<https://example.org/c>"),
+    "equivalent-property": ("ex:p owl:equivalentProperty csg:hasSource .", "<https://example.org/p>"),
+    "functional-property": ("ex:p a owl:FunctionalProperty .", "<https://example.org/p>"),
+    "transitive-property": ("ex:p a owl:TransitiveProperty .", "<https://example.org/p>"),
+    "symmetric-property": ("ex:p a owl:SymmetricProperty .", "<https://example.org/p>"),
+    "datatype": ("ex:d a rdfs:Datatype .", "<https://example.org/d>"),
+    "restriction": ("ex:r a owl:Restriction .", "<https://example.org/r>"),
+    "ontology": ("ex:o a owl:Ontology .", "<https://example.org/o>"),
+    "shape": ("ex:s a sh:NodeShape ; sh:targetClass csg:Programme .", "<https://example.org/s>"),
+    # on an entry `add` writes: it would be stored with the intervention
+    "named-individual": (
+        "intervention:peer-listening-scheme a owl:NamedIndividual .",
+        "intervention:peer-listening-scheme",
+    ),
+    "same-as": ("source:peer-listening-leaflet owl:sameAs ex:leaflet .", "source:peer-listening-leaflet"),
+    "disjoint": ("intervention:peer-listening-scheme owl:disjointWith csg:Source .", "intervention:"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMA_STATEMENTS))
+def test_every_schema_statement_is_refused(policy_root, tmp_path: Path, capsys, name: str) -> None:
+    statement, node = SCHEMA_STATEMENTS[name]
+    out = validate_then_add(policy_root, contribution(tmp_path, statement), capsys)
+    assert "rule: policy:instance-data-only" in out, out
+    assert node in out and "it may not define or change classes, properties" in out
+
+
+# -- kinds of entry `add` does not store -----------------------------------------------------------
+
+RATING = """
+rating:peer-listening-scheme.crimesolutions.2020
+    a csg:Rating ;
+    rdfs:label "CrimeSolutions rating of the peer listening scheme (2020)"@en ;
+    csg:ratedIntervention intervention:peer-listening-scheme ;
+    csg:ratedBy registry:crimesolutions ;
+    csg:ratingValue crimesolutions:promising ;
+    csg:ratingDate "2020-11-19"^^xsd:date ;
+    csg:hasSource source:peer-listening-leaflet .
+"""
+COUNTRY = """
+wd:Q999999999 a schema:Country ; rdfs:label "Nowhere"@en ; csg:hasSource source:peer-listening-leaflet .
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "node", "kind"),
+    [
+        (RATING, "rating:peer-listening-scheme.crimesolutions.2020", "csg:Rating"),
+        (COUNTRY, "wd:Q999999999", "schema:Country"),
+    ],
+    ids=["rating", "country"],
+)
+def test_a_node_add_would_not_store_is_refused(
+    policy_root, tmp_path: Path, capsys, extra: str, node: str, kind: str
+) -> None:
+    """These files conform to the shapes, and `add` used to write the intervention and drop the rest."""
+    out = validate_then_add(policy_root, contribution(tmp_path, extra), capsys)
+    assert "rule: policy:stored-kinds-only" in out, out
+    assert node in out and f"This node is a {kind}" in out and "would not be stored" in out
+
+
+def test_a_claim_about_no_entry_is_refused(policy_root, tmp_path: Path, capsys) -> None:
+    extra = "claim:stray a csg:Claim ; csg:hasSource source:peer-listening-leaflet ."
+    out = validate_then_add(policy_root, contribution(tmp_path, extra), capsys)
+    assert "claim:stray" in out and "This claim names no rdf:subject" in out
+    assert "rule: policy:stored-kinds-only" in out
+
+
+@pytest.mark.parametrize("path", sorted(VALID.iterdir()), ids=lambda p: p.name)
+def test_add_stores_every_statement_validate_accepts(tmp_root, path: Path) -> None:
+    """What `validate` accepts, `add` writes in full: every statement of the file (with its implicit
+    claims) is in the files it wrote."""
+    from rdflib import Graph
+
+    from csgkg.api import add
+    from csgkg.contribution.check import check_files
+    from csgkg.contribution.stored import unstored
+
+    sources = check_files(tmp_root, [path]).sources
+    result = add([path], root=tmp_root.path)
+    assert result.written, [r.as_json() for r in result.report.violations]
+    written = Graph()
+    for file in result.written:
+        written.parse(file, format="turtle")
+    for source in sources:
+        assert len(unstored(source.graph)) == 0
+        assert [t for t in source.graph if t not in written] == []
