@@ -153,3 +153,118 @@ def test_add_stores_every_statement_validate_accepts(tmp_root, path: Path) -> No
     for source in sources:
         assert len(unstored(source.graph)) == 0
         assert [t for t in source.graph if t not in written] == []
+
+
+# -- caps checked before parsing ---------------------------------------------------------------------
+
+
+def sources(count: int) -> str:
+    """``count`` new sources of three statements each."""
+    return "\n".join(
+        f'source:extra-{i} a csg:Source ; dcterms:title "Extra {i}"@en ; schema:url <https://example.org/{i}>.'
+        for i in range(count)
+    )
+
+
+def test_too_many_statements_are_refused_before_parsing(
+    policy_root, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """The file ends in a syntax error that parsing would report: the statement cap is met first."""
+    path = contribution(tmp_path, sources(700) + "\nthis is not Turtle")
+    before = tree_digest(policy_root.data_dir)
+    for verb in ("validate", "add"):
+        assert main(["--root", str(policy_root.path), verb, str(path)]) == 2
+        err = capsys.readouterr().err
+        assert str(path) in err and "about 2,114 statements" in err and "the 2,000 a contribution" in err
+        assert "split it into several files" in err and "--max-triples (or CSGKG_MAX_TRIPLES)" in err
+    assert tree_digest(policy_root.data_dir) == before
+    assert main(["--root", str(policy_root.path), "validate", "--max-triples", "3000", str(path)]) == 2
+    assert "Turtle syntax error" in capsys.readouterr().err
+    monkeypatch.setenv("CSGKG_MAX_TRIPLES", "100")
+    assert main(["--root", str(policy_root.path), "validate", str(VALID / "peer-listening-scheme.ttl")]) == 0
+    assert (
+        main(["--root", str(policy_root.path), "validate", str(VALID / "safer-streets-programme.yaml")]) == 2
+    )
+    assert "more than the 100 a contribution may have" in capsys.readouterr().err
+
+
+DEEP = {
+    "deep.ttl": "<https://example.org/s> <https://example.org/p> "
+    + "[ <https://example.org/p> " * 40
+    + "1"
+    + " ]" * 40
+    + " .\n",
+    "deep.jsonld": '{"@id": "https://example.org/s", "https://example.org/p": '
+    + "[" * 40
+    + "1"
+    + "]" * 40
+    + "}",
+    "deep.yaml": "id: deep\nkind: programme\nname: Deep\ncontexts: " + "[" * 40 + "school" + "]" * 40 + "\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP))
+def test_deep_nesting_is_refused_before_parsing(
+    policy_root, tmp_path: Path, capsys, monkeypatch, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(DEEP[name], encoding="utf-8")
+    assert main(["--root", str(policy_root.path), "validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "nests too deeply: 4" in err and "more than the 32 a contribution" in err
+    assert "raise the limit with CSGKG_MAX_DEPTH" in err
+    monkeypatch.setenv("CSGKG_MAX_DEPTH", "100")
+    main(["--root", str(policy_root.path), "validate", str(path)])
+    assert "nests too deeply" not in capsys.readouterr().err
+
+
+def dataset_and_examples() -> list[Path]:
+    from conftest import REPO
+
+    return sorted([*(REPO / "data").rglob("*.ttl"), *(EXAMPLES / "valid").iterdir(), *VALID.iterdir()])
+
+
+def test_the_dataset_and_every_valid_example_are_within_the_default_caps() -> None:
+    """Each file of data/ and every valid example, read as a contribution, passes the pre-scan; for
+    Turtle and N-Triples its count is never below the triples rdflib reads."""
+    from rdflib import Graph
+
+    from csgkg.contribution.limits import DEFAULT_MAX_DEPTH, DEFAULT_MAX_TRIPLES
+    from csgkg.contribution.prescan import prescan
+
+    for path in dataset_and_examples():
+        text = path.read_text(encoding="utf-8")
+        scan = prescan(text, path.suffix)
+        assert scan.statements <= DEFAULT_MAX_TRIPLES and scan.depth <= DEFAULT_MAX_DEPTH, path
+        if path.suffix in (".ttl", ".nt"):
+            assert scan.statements >= len(Graph().parse(data=text, format="turtle")), path
+
+
+def test_prescan_counts_turtle_collections_blank_nodes_and_long_strings() -> None:
+    from rdflib import Graph
+
+    from csgkg.contribution.prescan import scan_turtle
+
+    text = (
+        "@prefix e: <https://example.org/> .\n"
+        'e:s e:p ( 1 2 [ e:p "x . ; ,"@en ] ) ; e:q [ e:r 1.5 ] , """a . ;\n b""" . # ; , .\n'
+    )
+    scan = scan_turtle(text)
+    assert scan.depth == 2
+    assert scan.statements == len(Graph().parse(data=text, format="turtle")) == 11
+
+
+def test_a_check_out_of_time_is_told_to_split_the_file_not_to_change_engine(monkeypatch) -> None:
+    from csgkg.contribution import check
+    from csgkg.core.root import DatasetRoot
+
+    hints: list[str] = []
+    monkeypatch.setattr(
+        check, "run_limited", lambda func, args, limits, what, hint, deferred: hints.append(hint)
+    )
+    for engine in ("auto", "fast", "pyshacl"):
+        check.check_files(DatasetRoot(Path(".")), [Path("big.ttl")], engine=engine)
+    for hint in hints:
+        assert "too large or complex" in hint and "split it into smaller files" in hint
+        assert "--timeout (or CSGKG_TIMEOUT)" in hint
+    assert ["--engine fast" in hint for hint in hints] == [False, False, True]
