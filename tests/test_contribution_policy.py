@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import EXAMPLES, copy_root
 from csgkg.cli.main import main
@@ -252,6 +254,73 @@ def test_prescan_counts_turtle_collections_blank_nodes_and_long_strings() -> Non
     scan = scan_turtle(text)
     assert scan.depth == 2
     assert scan.statements == len(Graph().parse(data=text, format="turtle")) == 11
+
+
+# Texts where a careless scan would see fewer statements than rdflib reads.
+TRICKY_TURTLE = {
+    "language-tag-named-like-a-directive": 'e:s e:p "x"@base , "y"@base , "z"@prefix .',
+    "escaped-hash-in-a-name": "e:a\\#b e:p e:o . e:s e:p e:o2 . e:s e:p e:o3 .",
+    "long-string-ending-in-quotes": 'e:s e:p """a"""" . e:s e:p e:o1 . e:s e:p "z" .',
+    "iri-with-spaces": 'e:s e:p < a "b" c > . e:s e:p e:o1 . e:s e:p "z" .',
+    "comment-characters-in-strings": 'e:s e:p "#" , \'#\' , """#\n.""" . e:s e:p e:o .',
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY_TURTLE))
+def test_prescan_never_counts_fewer_statements_than_rdflib_reads(name: str) -> None:
+    from rdflib import Graph
+
+    from csgkg.contribution.prescan import scan_turtle
+
+    text = "@prefix e: <http://example.org/> .\n" + TRICKY_TURTLE[name]
+    assert scan_turtle(text).statements >= len(Graph().parse(data=text, format="turtle")) >= 2
+
+
+TERMS = ["e:o", "e:a\\#x", "e:a.b", '"x"', '"a\\"b"', "'y'", '"""l"""', '"""a""""', "'''a''''", '"#"', '"."']
+TERMS += ['"x"@base', '"1"^^e:t', "1.5", "-2", "true", "_:b", "[]", "()", '"""m\n# . ;"""', "< a b >", "'\"'"]
+
+
+NOISE = ["# ; , .", "@base <http://example.org/b/> .", "PREFIX f: <x:>"]
+
+
+@st.composite
+def turtle_documents(draw: st.DrawFn) -> str:
+    """Turtle documents of random statements with tricky terms, nested [ ] and ( ), and comments."""
+
+    def term(depth: int) -> str:
+        kind = draw(st.integers(0, 9)) if depth < 3 else 9
+        if kind == 0:
+            return "[ e:p " + " , ".join(term(depth + 1) for _ in range(draw(st.integers(1, 3)))) + " ]"
+        if kind == 1:
+            return "( " + " ".join(term(depth + 1) for _ in range(draw(st.integers(0, 3)))) + " )"
+        return draw(st.sampled_from(TERMS))
+
+    lines = ["@prefix e: <http://example.org/> ."]
+    for _ in range(draw(st.integers(1, 5))):
+        if draw(st.booleans()):
+            lines.append(
+                draw(st.sampled_from(["# ; , .", "@base <http://example.org/b/> .", "PREFIX f: <x:>"]))
+            )
+        pairs = [
+            "e:p " + " , ".join(term(0) for _ in range(draw(st.integers(1, 3))))
+            for _ in range(draw(st.integers(1, 3)))
+        ]
+        lines.append(draw(st.sampled_from(["e:s", "_:x", "[ e:q e:r ]"])) + " " + " ; ".join(pairs) + " .")
+    return draw(st.sampled_from(["\n", " ", ""])).join(lines)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=turtle_documents())
+def test_prescan_is_an_upper_bound_on_the_triples_rdflib_reads(text: str) -> None:
+    from rdflib import Graph
+
+    from csgkg.contribution.prescan import scan_turtle
+
+    try:
+        graph = Graph().parse(data=text, format="turtle")
+    except Exception:  # a text rdflib refuses is refused when it is read
+        return
+    assert scan_turtle(text).statements >= len(graph)
 
 
 def test_a_check_out_of_time_is_told_to_split_the_file_not_to_change_engine(monkeypatch) -> None:

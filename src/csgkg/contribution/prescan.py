@@ -22,46 +22,53 @@ class Scan:
     depth: int
 
 
-# Turtle and N-Triples tokens; strings, IRIs and comments are skipped as a whole.
+# Turtle and N-Triples tokens; strings, IRIs and comments are skipped as a whole. A long string may
+# end in up to two quotes of its own ("""a""""), and a name may hold backslash escapes (ex:a\#b),
+# which are not comments.
+_NAME_CHAR = r"(?:\\.|[^\s.;,\[\]()\"'<#\\])"
 _TURTLE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'"""(?:[^"\\]|\\.|"(?!""))*"{0,2}"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'{0,2}'''"
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^>\s]*>"
+    r"|<[^>]*>"  # rdflib reads an IRI up to the next ">", spaces and all
     r"|#[^\n]*"
     r"|[.;,\[\]()]"
-    r"|[^\s.;,\[\]()\"'<#]+(?:\.[^\s.;,\[\]()\"'<#]+)*",
+    rf"|{_NAME_CHAR}+(?:\.{_NAME_CHAR}+)*",
     re.S,
 )
 _DIRECTIVES = ("@prefix", "@base")
 
 
 def scan_turtle(text: str) -> Scan:
-    """Turtle or N-Triples: a triple for each statement end (``.``, less the directives), each ``;``
-    and ``,``, each ``[`` with statements in it, and two for each item of a collection ``( )``;
-    the depth is that of the nested ``[ ]`` and ``( )``."""
+    """Turtle or N-Triples: a triple for each statement end (``.``, less those of ``@prefix`` and
+    ``@base`` directives), each ``;`` and ``,``, each ``[``, and two for each item of a collection
+    ``( )``; the depth is that of the nested ``[ ]`` and ``( )``."""
     statements = depth = 0
     stack: list[str] = []
+    at_start = True  # the next token begins a statement or a directive
+    directive = False  # in a directive, whose "." ends no statement
     for match in _TURTLE.finditer(text):
         token = match.group()
-        first = token[0]
-        if first == "#":
+        if token[0] == "#":
             continue
-        if stack and stack[-1] == "(" and first not in ".;,])" and token[0] not in "@^":
+        if stack and stack[-1] == "(" and token[0] not in ".;,])@^":
             statements += 2  # an item of a collection: rdf:first and rdf:rest
-        if token in (".", ";", ","):
+        if at_start and token in _DIRECTIVES:
+            directive = True
+        elif token == ".":
+            statements += not directive
+            directive = False
+        elif token in (";", ","):
             statements += 1
         elif token in ("[", "("):
             stack.append(token)
             depth = max(depth, len(stack))
             statements += token == "["
-        elif token in ("]", ")"):
-            if stack:
-                stack.pop()
-        elif token.lower() in _DIRECTIVES:
-            statements -= 1  # its "." ends no statement
-    return Scan(max(statements, 0), depth)
+        elif token in ("]", ")") and stack:
+            stack.pop()
+        at_start = token == "." and not stack
+    return Scan(statements, depth)
 
 
 _JSON = re.compile(r'"(?:[^"\\]|\\.)*"\s*(:)?|[{}\[\]]|[-0-9.eE+]+|true|false|null')
