@@ -136,6 +136,14 @@ def test_a_claim_about_no_entry_is_refused(policy_root, tmp_path: Path, capsys) 
     assert "rule: policy:stored-kinds-only" in out
 
 
+def test_a_node_add_would_not_store_is_reported_once_not_once_per_claim(policy_root, capsys) -> None:
+    """A csg:Intervention that is no kind of intervention has six claims: one result, on the node."""
+    path = EXAMPLES / "invalid" / "Intervention-not-a-kind.ttl"
+    out = validate_then_add(policy_root, path, capsys)
+    assert out.count("rule: policy:stored-kinds-only") == 1
+    assert "This node is a csg:Intervention" in out and "its 11 statements would not be stored" in out
+
+
 @pytest.mark.parametrize("path", sorted(VALID.iterdir()), ids=lambda p: p.name)
 def test_add_stores_every_statement_validate_accepts(tmp_root, path: Path) -> None:
     """What `validate` accepts, `add` writes in full: every statement of the file (with its implicit

@@ -229,7 +229,8 @@ STORED_KINDS = "csg:Programme, csg:Approach, csg:Variant, csg:Organisation, csg:
 def _unstored_problems(source: SourceFile, dataset: Graph) -> Iterator[ValidationResult]:
     """One result for each node whose statements `csgkg add` would not store (so add never drops a
     statement silently). Nodes other rules already refuse as a whole are left to them: blank nodes,
-    untyped nodes, nodes typed with a schema class and nodes of the dataset."""
+    untyped nodes, nodes typed with a schema class, nodes of the dataset, and claims about a node of
+    the file that is refused itself or about an existing entry."""
     graph = source.graph
     rest = unstored(graph)
     for s in sorted(set(rest.subjects()), key=str):
@@ -241,19 +242,20 @@ def _unstored_problems(source: SourceFile, dataset: Graph) -> Iterator[Validatio
         count = sum(1 for _ in rest.predicate_objects(s))
         if CSG.Claim in types:
             subject = graph.value(s, RDF.subject)
-            if isinstance(subject, URIRef) and (subject, None, None) not in graph:
-                continue  # a claim about an existing entry: refused as a change to it
+            if subject is not None and ((subject, None, None) in graph or isinstance(subject, URIRef)):
+                continue  # about a node of the file refused itself, or an existing entry (a change to it)
             if subject is None:
-                why = "names no rdf:subject, so it belongs to no entry"
+                why = "names no rdf:subject"
             else:
-                why = f"is about {curie(subject)}, which is not an entry `csgkg add` writes"
+                why = f"is about {curie(subject)}, which is not an entry of this file"
             yield _result(
                 source,
                 s,
                 RDF.subject,
                 "stored-kinds-only",
-                f"This claim {why}, so its {count} statements would not be stored: make its rdf:subject "
-                f"a new entry this file describes ({STORED_KINDS}).",
+                f"This claim {why}: `csgkg add` stores a claim only with the entry it is about, so its "
+                f"{count} statements would not be stored. Make its rdf:subject a new entry this file "
+                f"describes ({STORED_KINDS}).",
                 subject,
             )
             continue
