@@ -17,6 +17,11 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
         "--max-bytes", type=int, help="largest file accepted (default 10 MB, or CSGKG_MAX_BYTES)"
     )
     parser.add_argument(
+        "--max-triples",
+        type=int,
+        help="most statements a file may hold, counted before reading (default 2000, or CSGKG_MAX_TRIPLES)",
+    )
+    parser.add_argument(
         "--timeout", type=float, help="seconds allowed for the check (default 30, or CSGKG_TIMEOUT)"
     )
 
@@ -25,7 +30,7 @@ def limits_from(args: argparse.Namespace):
     """Limits from the command line and the environment."""
     from csgkg.contribution.limits import Limits
 
-    return Limits.from_env(max_bytes=args.max_bytes, timeout=args.timeout)
+    return Limits.from_env(max_bytes=args.max_bytes, max_triples=args.max_triples, timeout=args.timeout)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -11,20 +11,13 @@ from rdflib.namespace import RDF
 
 from csgkg.contribution.check import check_files
 from csgkg.contribution.limits import Limits
+from csgkg.contribution.stored import FOLDERS, entry_part
 from csgkg.core.errors import CsgkgError
 from csgkg.core.files import FileExistsConflict, write_new_files
-from csgkg.core.namespaces import CSG, PREFIXES, new_graph
+from csgkg.core.namespaces import PREFIXES, new_graph
 from csgkg.core.root import DatasetRoot
 from csgkg.io.serialise import to_turtle
 from csgkg.validation.run import ValidationReport
-
-FOLDERS = {
-    CSG.Approach: "interventions",
-    CSG.Programme: "interventions",
-    CSG.Variant: "interventions",
-    CSG.Organisation: "organisations",
-    CSG.Source: "sources",
-}
 
 
 class AddError(CsgkgError):
@@ -70,10 +63,7 @@ def plan_files(root: DatasetRoot, graph: Graph) -> dict[Path, str]:
                     "IRIs; nothing was added"
                 )
             owners[path] = node
-            part = new_graph()
-            part += graph.triples((node, None, None))
-            for claim in graph.subjects(RDF.subject, node):
-                part += graph.triples((claim, None, None))
+            part = entry_part(graph, node)
             if path.exists():
                 raise AddError(f"{path} already exists: this entry is already in the dataset")
             plans[path] = to_turtle(part)

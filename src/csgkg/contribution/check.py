@@ -18,6 +18,7 @@ from rdflib import Graph
 from csgkg.contribution.claims import add_implicit_claims
 from csgkg.contribution.limits import Limits, rebase_memory_limit, run_limited
 from csgkg.contribution.policy import check_contribution
+from csgkg.contribution.prescan import Scan, prescan
 from csgkg.contribution.yamlform import parse_yaml_form
 from csgkg.core.errors import InputError
 from csgkg.core.files import process_alive
@@ -36,7 +37,7 @@ def read_contribution(path: Path, root: DatasetRoot, graph: Graph, limits: Limit
     """Read one contributed file (Turtle, N-Triples, JSON-LD or the YAML form) into a SourceFile;
     ``graph`` is the dataset (the YAML form looks names up in it).
 
-    The size limit is checked before anything is parsed.
+    The limits on size, terms, statements and nesting are checked before anything is parsed.
     """
     try:
         status = path.lstat()
@@ -62,6 +63,7 @@ def read_contribution(path: Path, root: DatasetRoot, graph: Graph, limits: Limit
             "the limit with --max-bytes",
             kind="refused",
         )
+    fmt = None if path.suffix.lower() in YAML_SUFFIXES else guess_format(path)
     text = read_text(path)
     terms = sum(1 for _ in TERM.finditer(text))
     if terms > limits.max_terms:
@@ -71,13 +73,32 @@ def read_contribution(path: Path, root: DatasetRoot, graph: Graph, limits: Limit
             "a contribution describes a few new entries (very long lists or collections are refused)",
             kind="refused",
         )
-    if path.suffix.lower() in YAML_SUFFIXES:
+    _check_scan(path, prescan(text, path.suffix), limits)
+    if fmt is None:
         source = parse_yaml_form(text, path, graph)
     else:
-        parsed = parse_text(text, path, guess_format(path), root)
+        parsed = parse_text(text, path, fmt, root)
         source = SourceFile(path=path, kind="contribution", text=text, graph=parsed)
     add_implicit_claims(source.graph)
     return source
+
+
+def _check_scan(path: Path, scan: Scan, limits: Limits) -> None:
+    """Refuse a file whose pre-scan finds more statements or deeper nesting than ``limits`` allow."""
+    if scan.statements > limits.max_triples:
+        raise InputError(
+            path,
+            f"the file holds about {scan.statements:,} statements (counted before reading it), more than "
+            f"the {limits.max_triples:,} a contribution may have; split it into several files, or raise "
+            "the limit with --max-triples (or CSGKG_MAX_TRIPLES)",
+        )
+    if scan.depth > limits.max_depth:
+        raise InputError(
+            path,
+            f"the file nests too deeply: {scan.depth:,} levels of nested blocks ([ ], ( ), {{ }} or YAML "
+            f"lists and mappings), more than the {limits.max_depth:,} a contribution may have; flatten it "
+            "(give nested entries their own IRI), or raise the limit with CSGKG_MAX_DEPTH",
+        )
 
 
 @dataclass
@@ -151,8 +172,11 @@ def check_files(
     chosen = choose_engine(engine)
     limits = limits or Limits.from_env()
     what = ", ".join(str(p) for p in paths)
-    hint = ""
-    if chosen == "pyshacl":
-        hint = "on a large dataset the fast engine (--engine fast) is much quicker and needs far less memory"
+    hint = (
+        "the contribution may be too large or complex to check: split it into smaller files, or raise the "
+        "time limit with --timeout (or CSGKG_TIMEOUT)"
+    )
+    if engine == "pyshacl":
+        hint += "; the fast engine (--engine fast) checks much faster than pySHACL on a large dataset"
     arguments = (root, [Path(p) for p in paths], limits, chosen)
     return run_limited(_check, arguments, limits, what, hint, deferred=True)

@@ -19,25 +19,32 @@ from csgkg.core.errors import CsgkgError, InputError
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_TERMS = 200_000
+DEFAULT_MAX_TRIPLES = 2_000
+DEFAULT_MAX_DEPTH = 32
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MEMORY = 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds for one contribution check: file size, number of terms, wall-clock seconds and extra
-    memory in bytes."""
+    """Bounds for one contribution check: file size, number of terms, statements per file (as the
+    pre-scan counts them), nesting depth, wall-clock seconds and extra memory in bytes."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_terms: int = DEFAULT_MAX_TERMS
+    max_triples: int = DEFAULT_MAX_TRIPLES
+    max_depth: int = DEFAULT_MAX_DEPTH
     timeout: float = DEFAULT_TIMEOUT
     memory: int = DEFAULT_MEMORY
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Limits:
-        """Limits from CSGKG_MAX_BYTES, CSGKG_TIMEOUT and CSGKG_MEMORY, then ``overrides``."""
+        """Limits from CSGKG_MAX_BYTES, CSGKG_MAX_TRIPLES, CSGKG_MAX_DEPTH, CSGKG_TIMEOUT and
+        CSGKG_MEMORY, then ``overrides`` (those that are not None)."""
         values = {
             "max_bytes": int(os.environ.get("CSGKG_MAX_BYTES", DEFAULT_MAX_BYTES)),
+            "max_triples": int(os.environ.get("CSGKG_MAX_TRIPLES", DEFAULT_MAX_TRIPLES)),
+            "max_depth": int(os.environ.get("CSGKG_MAX_DEPTH", DEFAULT_MAX_DEPTH)),
             "timeout": float(os.environ.get("CSGKG_TIMEOUT", DEFAULT_TIMEOUT)),
             "memory": int(os.environ.get("CSGKG_MEMORY", DEFAULT_MEMORY)),
         }

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
+from csgkg.contribution.stored import unstored
 from csgkg.core.namespaces import CSG, ID, PREFIXES, VOCAB
 from csgkg.io.locate import curie, find_line
 from csgkg.io.parse import SourceFile
@@ -39,7 +40,11 @@ SCHEMA_TYPES = {
     SH.NodeShape,
     SH.PropertyShape,
     SH.Shape,
+    SKOS.Collection,
+    SKOS.OrderedCollection,
 }
+# Every class of these vocabularies is a schema class (owl:FunctionalProperty, rdfs:Datatype, ...).
+SCHEMA_NAMESPACES = (str(OWL), str(RDFS), str(SH))
 SCHEMA_PROPERTIES = {
     RDFS.subClassOf,
     RDFS.subPropertyOf,
@@ -54,10 +59,27 @@ SCHEMA_PROPERTIES = {
     SKOS.narrower,
     SKOS.topConceptOf,
     SKOS.hasTopConcept,
+    SKOS.member,
+    SKOS.memberList,
 }
+# Every property of these vocabularies states schema (owl:sameAs, owl:disjointWith, sh:path, ...).
+SCHEMA_PROPERTY_NAMESPACES = (str(OWL), str(SH))
 # IRIs we can write safely in Turtle and N-Triples, and read back unchanged.
 SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]*$")
 PLACEHOLDER = re.compile(r"\bTODO\b")
+
+
+def is_schema_type(term: object) -> bool:
+    """Whether ``term`` is a class whose instances are schema: classes, properties, ontologies,
+    concepts, schemes or shapes."""
+    return isinstance(term, URIRef) and (term in SCHEMA_TYPES or str(term).startswith(SCHEMA_NAMESPACES))
+
+
+def is_schema_statement(p: object, o: object) -> bool:
+    """Whether a statement with predicate ``p`` and object ``o`` defines or changes schema."""
+    if p == RDF.type:
+        return is_schema_type(o)
+    return p in SCHEMA_PROPERTIES or str(p).startswith(SCHEMA_PROPERTY_NAMESPACES)
 
 
 def _result(
@@ -79,7 +101,8 @@ def _result(
 
 def check_contribution(source: SourceFile, dataset_graph: Graph) -> list[ValidationResult]:
     """Every policy problem of one contributed file, checked against the dataset graph."""
-    return sorted(set(_problems(source, dataset_graph)), key=lambda r: (r.line or 0, r.focus, r.path or ""))
+    problems = set(_problems(source, dataset_graph)) | set(_unstored_problems(source, dataset_graph))
+    return sorted(problems, key=lambda r: (r.line or 0, r.focus, r.path or ""))
 
 
 def _problems(source: SourceFile, dataset: Graph) -> Iterator[ValidationResult]:
@@ -109,7 +132,7 @@ def _problems(source: SourceFile, dataset: Graph) -> Iterator[ValidationResult]:
                 f"{ID}intervention/, organisation/, source/ or claim/.",
             )
             continue
-        if p in SCHEMA_PROPERTIES or str(p).startswith(str(SH)) or (p == RDF.type and o in SCHEMA_TYPES):
+        if is_schema_statement(p, o):
             yield _result(
                 source,
                 s,
@@ -198,3 +221,51 @@ def _problems(source: SourceFile, dataset: Graph) -> Iterator[ValidationResult]:
                 "existing entries go through review.",
                 subject,
             )
+
+
+STORED_KINDS = "csg:Programme, csg:Approach, csg:Variant, csg:Organisation, csg:Source"
+
+
+def _unstored_problems(source: SourceFile, dataset: Graph) -> Iterator[ValidationResult]:
+    """One result for each node whose statements `csgkg add` would not store (so add never drops a
+    statement silently). Nodes other rules already refuse as a whole are left to them: blank nodes,
+    untyped nodes, nodes typed with a schema class, nodes of the dataset, and claims about a node of
+    the file that is refused itself or about an existing entry."""
+    graph = source.graph
+    rest = unstored(graph)
+    for s in sorted(set(rest.subjects()), key=str):
+        if not isinstance(s, URIRef) or (s, None, None) in dataset:
+            continue
+        types = set(graph.objects(s, RDF.type))
+        if not types or any(is_schema_type(t) for t in types):
+            continue
+        count = sum(1 for _ in rest.predicate_objects(s))
+        if CSG.Claim in types:
+            subject = graph.value(s, RDF.subject)
+            if subject is not None and ((subject, None, None) in graph or isinstance(subject, URIRef)):
+                continue  # about a node of the file refused itself, or an existing entry (a change to it)
+            if subject is None:
+                why = "names no rdf:subject"
+            else:
+                why = f"is about {curie(subject)}, which is not an entry of this file"
+            yield _result(
+                source,
+                s,
+                RDF.subject,
+                "stored-kinds-only",
+                f"This claim {why}: `csgkg add` stores a claim only with the entry it is about, so its "
+                f"{count} statements would not be stored. Make its rdf:subject a new entry this file "
+                f"describes ({STORED_KINDS}).",
+                subject,
+            )
+            continue
+        kinds = ", ".join(sorted(curie(t) for t in types))
+        yield _result(
+            source,
+            s,
+            RDF.type,
+            "stored-kinds-only",
+            f"This node is a {kinds}: `csgkg add` writes only new entries of the kinds {STORED_KINDS} "
+            f"(with the claims about them), so its {count} statements would not be stored. Describe it "
+            "as one of those kinds or leave it out; other kinds of entry are added through review.",
+        )

@@ -18,6 +18,7 @@ from csgkg.core.namespaces import VOCAB, WD
 from csgkg.publish.release.description import DISTRIBUTIONS
 from csgkg.publish.release.records import COUNTRY_ROLES, ORGANISATION_ROLES, RELATIONS, Ref, curie
 from csgkg.publish.release.version import TITLE, ReleaseInfo
+from csgkg.publish.site.links import web_link
 from csgkg.publish.site.model import SiteModel, pair_file
 
 NAVIGATION: tuple[tuple[str, str], ...] = (
@@ -95,6 +96,7 @@ class SiteWriter:
             info=self.info,
             model=self.model,
             pair_file=pair_file,
+            web_link=web_link,
             curie=curie,
             relations=RELATIONS,
             organisation_roles=ORGANISATION_ROLES,
@@ -110,7 +112,8 @@ class SiteWriter:
 
         urls = {}
         for org in self.model.catalogue.organisations:
-            found = sorted(str(u) for u in self.model.graph.objects(URIRef(org.iri), SCHEMA.url))
+            objects = self.model.graph.objects(URIRef(org.iri), SCHEMA.url)
+            found = sorted(link for link in (web_link(u) for u in objects) if link is not None)
             if found:
                 urls[org.iri] = found[0]
         return urls
@@ -132,8 +135,8 @@ class SiteWriter:
             return None if target is None else base + target
 
         def href(ref: Ref) -> str | None:
-            """Where a link to ``ref`` goes: its page in the site, or the web for organisations
-            and countries."""
+            """Where a link to ``ref`` goes: its page in the site, or the web (http or https only)
+            for organisations and countries."""
             if ref.iri in self.model.by_iri:
                 return url(intervention_path(ref))
             page = concept_path(ref)
@@ -142,7 +145,7 @@ class SiteWriter:
             if ref.iri in self.organisation_urls:
                 return self.organisation_urls[ref.iri]
             if ref.iri.startswith(str(WD)):
-                return ref.iri
+                return web_link(ref.iri)
             return None
 
         html = self.env.get_template(template).render(

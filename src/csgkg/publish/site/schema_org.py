@@ -9,6 +9,7 @@ from typing import Any
 from csgkg.core.namespaces import DATASET_IRI
 from csgkg.publish.release.records import FACETS, Intervention
 from csgkg.publish.release.version import TITLE, ReleaseInfo
+from csgkg.publish.site.links import web_link
 
 
 def script_json(data: Any) -> str:
@@ -36,23 +37,20 @@ def intervention_jsonld(intervention: Intervention, info: ReleaseInfo) -> dict[s
     citations = []
     for source in intervention.sources:
         work: dict[str, Any] = {"@type": "CreativeWork", "@id": source.iri, "name": source.title}
-        if source.url:
+        if web_link(source.url):  # as on the page: http or https only
             work["url"] = source.url
         citations.append(work)
-    return {
+    dataset: dict[str, Any] = {"@type": "Dataset", "@id": DATASET_IRI, "name": TITLE, "version": info.version}
+    page: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "WebPage",
         "name": f"{intervention.label} ({TITLE})",
         "description": intervention.description,
         "inLanguage": "en",
-        "license": info.license,
         "mainEntity": thing,
         "citation": citations,
-        "isPartOf": {
-            "@type": "Dataset",
-            "@id": DATASET_IRI,
-            "name": TITLE,
-            "version": info.version,
-            "license": info.license,
-        },
+        "isPartOf": dataset,
     }
+    if web_link(info.license):  # a link for search engines: http or https only, as on the pages
+        page["license"] = dataset["license"] = info.license
+    return page
