@@ -22,7 +22,7 @@ from conftest import REPO, copy_root
 from csgkg.core.namespaces import CSG, ONTOLOGY_IRI, PREFIXES
 from csgkg.core.root import DatasetRoot
 from csgkg.publish.pipeline import build
-from csgkg.publish.release.framing import CONTEXT_IRI, context_loader
+from csgkg.publish.release.framing import CONTEXT_IRI, context_loader, local_document_loader
 from csgkg.publish.release.tables import SEPARATOR
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -74,16 +74,27 @@ def with_local_context(document: object, context: dict) -> object:
     return out
 
 
-def parse_with_pyld(path: Path, release: DatasetRoot) -> Graph:
+JSON_LD_MODES = ("json-ld-1.0", "json-ld-1.1")
+
+
+def parse_with_pyld(path: Path, release: DatasetRoot, mode: str = "json-ld-1.1") -> Graph:
+    """``path`` read as RDF by pyld in processing ``mode``, with a document loader that refuses
+    every IRI: the file must carry its context."""
     from pyld import jsonld
 
     document = json.loads(path.read_text(encoding="utf-8"))
-    nquads = jsonld.to_rdf(
-        document,
-        {"format": "application/n-quads", "documentLoader": context_loader(release.context_file)},
-    )
+    options = {
+        "format": "application/n-quads",
+        "processingMode": mode,
+        "documentLoader": local_document_loader({}),
+    }
+    nquads = jsonld.to_rdf(document, options)
     # Everything is in the default graph, so each quad line is an N-Triples line.
     return Graph().parse(data=nquads, format="nt")
+
+
+def parse_with_pyld_1_0(path: Path, release: DatasetRoot) -> Graph:
+    return parse_with_pyld(path, release, "json-ld-1.0")
 
 
 def parse_with_rdflib(path: Path, release: DatasetRoot) -> Graph:
@@ -101,10 +112,69 @@ def test_rdf_distribution_is_isomorphic_to_the_build(release, expected, name, fm
     assert isomorphic(parsed, expected), f"{name}\n{describe_difference(parsed, expected)}"
 
 
-@pytest.mark.parametrize("parser", [parse_with_pyld, parse_with_rdflib], ids=["pyld", "rdflib"])
+PARSERS = [parse_with_pyld, parse_with_pyld_1_0, parse_with_rdflib]
+PARSER_IDS = ["pyld-1.1", "pyld-1.0", "rdflib"]
+
+
+@pytest.mark.parametrize("parser", PARSERS, ids=PARSER_IDS)
 def test_jsonld_distribution_is_isomorphic_to_the_build(release, expected, parser) -> None:
     parsed = parser(release.dist_dir / "csgkg.jsonld", release)
     assert isomorphic(parsed, expected), describe_difference(parsed, expected)
+
+
+@pytest.mark.parametrize("mode", JSON_LD_MODES)
+def test_jsonld_gives_the_triples_of_the_ntriples_file_in_both_processing_modes(release, mode) -> None:
+    """A JSON-LD 1.0 processor (Jena's reader, pyld in 1.0 mode) and a 1.1 one read csgkg.jsonld
+    as the same triples as csgkg.nt, without loading anything."""
+    ntriples = Graph().parse(release.dist_dir / "csgkg.nt", format="nt")
+    parsed = parse_with_pyld(release.dist_dir / "csgkg.jsonld", release, mode)
+    assert isomorphic(parsed, ntriples), describe_difference(parsed, ntriples)
+
+
+# Keywords and container values that only JSON-LD 1.1 knows, in a context or a term definition.
+JSON_LD_1_1_KEYWORDS = {
+    "@version", "@protected", "@propagate", "@import", "@nest", "@prefix", "@direction", "@included",
+    "@context", "@json", "@none",
+}  # fmt: skip
+JSON_LD_1_1_CONTAINERS = {"@id", "@type", "@graph"}
+
+
+def _json_ld_1_1_features(context: dict) -> list[str]:
+    found = [f"{key} in the context" for key in context if key in JSON_LD_1_1_KEYWORDS]
+    for term, definition in context.items():
+        if not isinstance(definition, dict):
+            continue
+        found.extend(f"{term}: {key}" for key in definition if key in JSON_LD_1_1_KEYWORDS)
+        if definition.get("@type") in ("@json", "@none"):
+            found.append(f"{term}: @type {definition['@type']}")
+        containers = definition.get("@container", [])
+        containers = containers if isinstance(containers, list) else [containers]
+        if len(containers) > 1 or set(containers) & JSON_LD_1_1_CONTAINERS:
+            found.append(f"{term}: @container {containers}")
+        if "@index" in containers and "@reverse" not in definition:
+            found.append(f"{term}: an @index map")
+    return found
+
+
+@pytest.mark.parametrize("name", ["context.jsonld", "csgkg.jsonld", "interventions.json"])
+def test_contexts_use_only_json_ld_1_0(release, name) -> None:
+    """No ``@version: 1.1`` (a 1.0 processor refuses a file that has it) and no 1.1 feature."""
+    context = json.loads((release.dist_dir / name).read_text(encoding="utf-8"))["@context"]
+    assert isinstance(context, dict), f"{name}: the context is inline, as one object"
+    assert not _json_ld_1_1_features(context), name
+
+
+def test_json_ld_1_0_processors_refuse_version_1_1(release) -> None:
+    """Why the context must not say ``@version: 1.1``: pyld in 1.0 mode refuses the file."""
+    from pyld import jsonld
+    from pyld.jsonld import JsonLdError
+
+    document = json.loads((release.dist_dir / "csgkg.jsonld").read_text(encoding="utf-8"))
+    document["@context"]["@version"] = 1.1
+    with pytest.raises(JsonLdError):
+        jsonld.expand(
+            document, {"processingMode": "json-ld-1.0", "documentLoader": local_document_loader({})}
+        )
 
 
 def test_inferred_distribution_contains_the_build(release, expected) -> None:
@@ -115,7 +185,7 @@ def test_inferred_distribution_contains_the_build(release, expected) -> None:
     assert plain and not missing, missing[:5]
 
 
-@pytest.mark.parametrize("parser", [parse_with_pyld, parse_with_rdflib], ids=["pyld", "rdflib"])
+@pytest.mark.parametrize("parser", PARSERS, ids=PARSER_IDS)
 def test_framed_interventions_parse_back_to_the_build(release, expected, parser) -> None:
     parsed = parser(release.dist_dir / "interventions.json", release)
     extra = [t for t in parsed if t not in expected]
@@ -132,7 +202,10 @@ def test_framed_interventions_parse_back_to_the_build(release, expected, parser)
 
 def test_framed_interventions_are_nested_documents_with_labels(release, expected) -> None:
     document = json.loads((release.dist_dir / "interventions.json").read_text(encoding="utf-8"))
-    assert document["@context"][0] == CONTEXT_IRI
+    context = document["@context"]
+    assert isinstance(context, dict), "the context is embedded, not named by an address"
+    assert context["claims"] == {"@container": "@set", "@reverse": "rdf:subject"}
+    assert CONTEXT_IRI not in json.dumps(document)
     documents = {d["id"]: d for d in document["@graph"]}
     assert set(documents) == {
         f"intervention:{str(s)[len(INTERVENTION) :]}"
