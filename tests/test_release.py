@@ -294,6 +294,130 @@ def test_csv_values_come_from_the_graph(release, expected) -> None:
     assert harassment["type"] == str(CSG.Harm)
 
 
+def _foreign_keys(release: DatasetRoot) -> list[tuple[str, str, str, str | None]]:
+    """(table file, column, referenced table file, separator) for every declared foreign key."""
+    metadata = json.loads((release.dist_dir / "csgkg-metadata.json").read_text(encoding="utf-8"))
+    found = []
+    for table in metadata["tables"]:
+        columns = {c["name"]: c for c in table["tableSchema"]["columns"]}
+        for key in table["tableSchema"].get("foreignKeys", []):
+            assert key["reference"]["columnReference"] == "id"
+            column = columns[key["columnReference"]]
+            found.append(
+                (table["url"], column["name"], key["reference"]["resource"], column.get("separator"))
+            )
+    return found
+
+
+def test_csvw_metadata_declares_a_foreign_key_for_every_column_of_ids(release) -> None:
+    """Every column whose values are ids of a table is a declared foreign key to it, and no other."""
+    ids = {f"{name}.csv": {row["id"] for row in read_table(release, name)[1]} for name in TABLES}
+    declared = {(table, column): target for table, column, target, _ in _foreign_keys(release)}
+    for name in TABLES:
+        header, rows = read_table(release, name)
+        for column in header[1:]:
+            values = {v for row in rows for v in row[column].split(SEPARATOR) if v}
+            targets = {target for target, keys in ids.items() if values and values <= keys}
+            if targets:
+                assert declared.get((f"{name}.csv", column)) in targets, f"{name}.{column} is not declared"
+    assert ("claims.csv", "object") not in declared  # its values are of several tables, and Wikidata
+    assert declared[("interventions.csv", "harms")] == "concepts.csv"
+    assert declared[("sources.csv", "publisher")] == "organisations.csv"
+
+
+def test_every_foreign_key_resolves_in_the_release(release) -> None:
+    from csvw import TableGroup
+
+    keys = _foreign_keys(release)
+    assert len(keys) >= 20
+    for table, column, target, separator in keys:
+        targets = {row["id"] for row in read_table(release, target.removesuffix(".csv"))[1]}
+        _, rows = read_table(release, table.removesuffix(".csv"))
+        for row in rows:
+            values = row[column].split(separator) if separator else [row[column]]
+            missing = [v for v in values if v and v not in targets]
+            assert not missing, f"{table} <{row['id']}> {column}: {missing} not in {target}"
+    group = TableGroup.from_file(release.dist_dir / "csgkg-metadata.json")
+    assert group.check_referential_integrity()
+
+
+def _break_a_reference(folder: Path) -> None:
+    path = folder / "claims.csv"
+    text = path.read_text(encoding="utf-8")
+    source = PREFIXES["source"]
+    assert source in text
+    path.write_text(text.replace(source, source + "no-such-", 1), encoding="utf-8")
+
+
+def test_csvw_catches_a_broken_reference(release, tmp_path) -> None:
+    """csvw's own check (csvwvalidate) fails on a release whose claims.csv names a missing source."""
+    from csvw import TableGroup
+
+    for path in [*release.dist_dir.glob("*.csv"), release.dist_dir / "csgkg-metadata.json"]:
+        shutil.copy(path, tmp_path / path.name)
+    group = TableGroup.from_file(tmp_path / "csgkg-metadata.json")
+    assert group.check_referential_integrity()
+    _break_a_reference(tmp_path)
+    group = TableGroup.from_file(tmp_path / "csgkg-metadata.json")
+    with pytest.raises(ValueError, match=r"no-such-.*not found in table sources\.csv"):
+        group.check_referential_integrity()
+    validate = shutil.which("csvwvalidate")
+    if validate:
+        run = subprocess.run(
+            [validate, str(tmp_path / "csgkg-metadata.json")], capture_output=True, text=True
+        )
+        assert run.returncode != 0 and "FAIL" in run.stdout
+
+
+def test_the_build_refuses_a_reference_that_does_not_resolve(tmp_path, capsys) -> None:
+    """A concept whose dcterms:source names no source conforms to the shapes (they leave
+    dcterms:source open), but the release would link to a row that is not in sources.csv: the
+    build stops with a message naming the table, row, column and value, and writes no dist/."""
+    from csgkg.cli.main import main
+
+    root = copy_root(tmp_path / "root")
+    path = root.path / "ontology" / "vocab" / "blueprints-rating.ttl"
+    text = path.read_text(encoding="utf-8")
+    assert "dcterms:source source:blueprints-promising-and-model ." in text
+    path.write_text(
+        text.replace(
+            "dcterms:source source:blueprints-promising-and-model .",
+            "dcterms:source source:no-such-source .",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    assert main(["--root", str(root.path), "build"]) == 2
+    err = capsys.readouterr().err
+    assert "do not resolve" in err
+    assert "concepts.csv: row <https://w3id.org/csgkg/vocab/blueprints-rating/" in err
+    assert (
+        "column 'sources': <https://w3id.org/csgkg/id/source/no-such-source> is not an id in sources.csv"
+        in err
+    )
+    assert not (root.dist_dir / "concepts.csv").exists()
+
+
+def test_unresolved_references_lists_each_missing_value(expected) -> None:
+    from csgkg.publish.release.foreign_keys import unresolved_references
+    from csgkg.publish.release.tables import tables
+
+    graph = Graph()
+    graph += expected
+    node = URIRef(INTERVENTION + "shifting-boundaries")
+    graph.add((node, CSG.hasSource, URIRef(PREFIXES["source"] + "missing")))
+    graph.add((node, CSG.developedBy, URIRef(PREFIXES["organisation"] + "missing")))
+    all_tables = tables(graph)
+    problems = unresolved_references(all_tables, {t.name: t.rows(graph) for t in all_tables})
+    assert problems == [
+        f"interventions.csv: row <{node}>, column 'developed_by': "
+        f"<{PREFIXES['organisation']}missing> is not an id in organisations.csv",
+        f"interventions.csv: row <{node}>, column 'sources': "
+        f"<{PREFIXES['source']}missing> is not an id in sources.csv",
+    ]
+    assert unresolved_references(tables(expected), {t.name: t.rows(expected) for t in tables(expected)}) == []
+
+
 # -- dataset.ttl -----------------------------------------------------------------------------------
 
 
