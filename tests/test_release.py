@@ -485,6 +485,155 @@ def test_ontology_documentation_is_generated_by_pylode(release, expected) -> Non
         assert str(expected.value(cls, RDFS.label)) in html
 
 
+# -- csgkg-protege.owl: the OWL 2 DL profile --------------------------------------------------------
+
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _hermit_jar() -> Path:
+    import owlready2
+
+    return Path(owlready2.__file__).parent / "hermit" / "HermiT.jar"
+
+
+def _needs(tool: str) -> None:
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} (Java 17) is not installed")
+
+
+def _run_hermit(path: Path) -> object:
+    """Load ``path`` with owlready2 into a world of its own and run HermiT on it; return the world."""
+    import owlready2
+
+    world = owlready2.World()
+    ontology = world.get_ontology(path.resolve().as_uri()).load()
+    with ontology:
+        owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+    return world
+
+
+@pytest.fixture(scope="module")
+def protege(release: DatasetRoot) -> Graph:
+    return Graph().parse(release.dist_dir / "csgkg-protege.owl", format="xml")
+
+
+def test_protege_profile_has_no_xsd_date_and_no_lang_string(release, protege) -> None:
+    text = (release.dist_dir / "csgkg-protege.owl").read_text(encoding="utf-8")
+    assert XSD_DATE + '"' not in text and "langString" not in text
+    assert not [o for o in protege.objects() if isinstance(o, Literal) and o.datatype == XSD.date]
+    assert not list(protege.triples((None, None, URIRef(LANG_STRING))))
+    for prop in ("findings", "outcomeRated", "studyBasis"):
+        assert protege.value(CSG[prop], RDFS.range) == RDFS.Literal, prop
+        assert (CSG[prop], RDF.type, OWL.DatatypeProperty) in protege
+
+
+def test_protege_profile_keeps_every_statement_of_the_release(expected, protege) -> None:
+    """Every statement is there, dates as the dateTime of their midnight and years as strings; only
+    ``csg:Claim rdfs:subClassOf rdf:Statement`` (a reserved class) is left out."""
+    from csgkg.publish.release.protege import owl2_literal, owl2_range
+
+    def profiled(triple: tuple) -> tuple:
+        s, p, o = triple
+        if isinstance(o, Literal):
+            return s, p, owl2_literal(o)
+        return s, p, owl2_range(o) if p == RDFS.range else o
+
+    plain = [t for t in expected if not any(isinstance(x, BNode) for x in t)]
+    missing = [t for t in plain if profiled(t) not in protege]
+    assert missing == [(CSG.Claim, RDFS.subClassOf, RDF.Statement)]
+    created = Literal("2026-11-26T00:00:00", datatype=XSD.dateTime)
+    assert protege.value(URIRef(ONTOLOGY_IRI), DCTERMS.created) == created
+    issued = {o for o in expected.objects(None, DCTERMS.issued) if o.datatype == XSD.gYear}
+    assert issued and {Literal(str(o)) for o in issued} <= set(protege.objects(None, DCTERMS.issued))
+
+
+def test_owl2_literal_and_range() -> None:
+    from csgkg.publish.release.protege import owl2_literal, owl2_range
+
+    assert owl2_literal(Literal("2020-01-01", datatype=XSD.date)) == Literal(
+        "2020-01-01T00:00:00", datatype=XSD.dateTime
+    )
+    assert owl2_literal(Literal("2009", datatype=XSD.gYear)) == Literal("2009")
+    for kept in (Literal("x", lang="en"), Literal("3", datatype=XSD.integer), Literal("plain")):
+        assert owl2_literal(kept) == kept
+    assert owl2_range(XSD.date) == XSD.dateTime
+    assert owl2_range(URIRef(LANG_STRING)) == RDFS.Literal
+    assert owl2_range(XSD.gYear) == RDFS.Literal
+    assert owl2_range(XSD.integer) == XSD.integer
+    assert owl2_range(CSG.Source) == CSG.Source
+
+
+def test_a_property_of_two_kinds_stops_the_profile() -> None:
+    from csgkg.publish.release.protege import protege_profile
+    from csgkg.publish.release.version import ReleaseError
+
+    graph = Graph()
+    graph.add((CSG.ratingDate, RDF.type, OWL.DatatypeProperty))
+    graph.add((CSG.ratingDate, RDFS.subPropertyOf, DCTERMS.date))
+    graph.add((URIRef(INTERVENTION + "x"), DCTERMS.date, URIRef("https://example.org/a-date")))
+    with pytest.raises(ReleaseError, match=r"dc/terms/date> is a datatype property but has IRI values"):
+        protege_profile(graph)
+
+
+def test_hermit_runs_on_the_protege_profile(release) -> None:
+    """owlready2 loads csgkg-protege.owl and HermiT classifies it: consistent, and a programme is
+    inferred to be an intervention."""
+    _needs("java")
+    world = _run_hermit(release.dist_dir / "csgkg-protege.owl")
+    assert list(world.inconsistent_classes()) == []
+    programme = world[INTERVENTION + "shifting-boundaries"]
+    assert world[str(CSG.Intervention)] in programme.INDIRECT_is_a
+    concept = world[PREFIXES["harm"] + "sexual-harassment"]
+    assert concept is not None and world[str(CSG.Harm)] in concept.is_a
+
+
+def test_hermit_refuses_an_xsd_date_that_the_profile_converts(tmp_path) -> None:
+    """Why the profile exists: HermiT refuses xsd:date (not in the OWL 2 datatype map); the same
+    graph through protege_profile is accepted."""
+    import owlready2
+
+    from csgkg.io.rdfxml import to_rdfxml
+    from csgkg.publish.release.protege import protege_profile
+
+    _needs("java")
+    graph = Graph()
+    graph.add((URIRef(ONTOLOGY_IRI), RDF.type, OWL.Ontology))
+    graph.add((CSG.Rating, RDF.type, OWL.Class))
+    graph.add((CSG.ratingDate, RDF.type, OWL.DatatypeProperty))
+    rating = URIRef(PREFIXES["rating"] + "r")
+    graph.add((rating, RDF.type, CSG.Rating))
+    graph.add((rating, CSG.ratingDate, Literal("2020-01-01", datatype=XSD.date)))
+    raw, converted = tmp_path / "raw.owl", tmp_path / "converted.owl"
+    raw.write_text(to_rdfxml(graph, URIRef(ONTOLOGY_IRI)), encoding="utf-8")
+    converted.write_text(to_rdfxml(protege_profile(graph), URIRef(ONTOLOGY_IRI)), encoding="utf-8")
+    with pytest.raises(owlready2.OwlReadyJavaError, match="XMLSchema#date"):
+        _run_hermit(raw)
+    world = _run_hermit(converted)
+    assert world[str(rating)].ratingDate
+
+
+def test_protege_profile_is_owl2_dl_for_the_owl_api(release, tmp_path) -> None:
+    """The OWL API (the library Protégé is built on, inside HermiT.jar) parses the file as RDF/XML
+    and finds no OWL 2 DL violation: no undeclared entity, no punning between property kinds, no
+    reserved vocabulary used as a class or datatype."""
+    _needs("javac")
+    source = REPO / "tests" / "owl" / "ProfileCheck.java"
+    classpath = f"{_hermit_jar()}{os.pathsep}{tmp_path}"
+    subprocess.run(["javac", "-d", str(tmp_path), "-cp", classpath, str(source)], check=True, timeout=300)
+    run = subprocess.run(
+        ["java", "-cp", classpath, "ProfileCheck", str(release.dist_dir / "csgkg-protege.owl")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "format RDFXMLOntologyFormat" in run.stdout
+    violations = [line for line in run.stdout.splitlines() if line.startswith("VIOLATION")]
+    assert not violations, "\n".join(violations[:20])
+    assert run.stdout.rstrip().endswith("IN PROFILE")
+
+
 # -- CHANGES.md ------------------------------------------------------------------------------------
 
 
