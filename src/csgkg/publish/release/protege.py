@@ -176,11 +176,6 @@ def protege_profile(graph: Graph) -> Graph:
             if other != kind:
                 out.remove((prop, RDF.type, other))
         out.add((prop, RDF.type, kind))
-        if kind == OWL.AnnotationProperty:
-            for position in (RDFS.domain, RDFS.range):
-                for value in list(out.objects(prop, position)):
-                    if _reserved(value) and value != RDFS.Literal:
-                        out.remove((prop, position, value))
     classes = _classes(out, kinds)
     for cls in classes:
         out.add((cls, RDF.type, OWL.Class))
