@@ -50,10 +50,10 @@ OWL2_DATATYPES: frozenset[URIRef] = frozenset(
     {XSD[name] for name in _XSD_IN_MAP.split()}
     | {RDF.PlainLiteral, RDF.XMLLiteral, RDFS.Literal, OWL.real, OWL.rational}
 )
+# The namespaces whose IRIs OWL 2 DL reserves (never declared, never a class of the data) ...
 RESERVED = (str(RDF), str(RDFS), str(XSD), str(OWL))
-# Namespaces whose IRIs OWL 2 DL reserves; only these of their classes may be used as types.
+# ... except these, and the OWL vocabulary, which may be the object of rdf:type.
 ALLOWED_TYPES = frozenset({RDF.Property, RDFS.Class, RDFS.Datatype})
-# Properties that are part of the RDF/RDFS/OWL syntax, never declared.
 _DATE = re.compile(r"^(-?\d{4,}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$")
 
 PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
