@@ -22,7 +22,7 @@ from conftest import REPO, copy_root
 from csgkg.core.namespaces import CSG, ONTOLOGY_IRI, PREFIXES
 from csgkg.core.root import DatasetRoot
 from csgkg.publish.pipeline import build
-from csgkg.publish.release.framing import CONTEXT_IRI, context_loader
+from csgkg.publish.release.framing import CONTEXT_IRI, context_loader, local_document_loader
 from csgkg.publish.release.tables import SEPARATOR
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -74,16 +74,27 @@ def with_local_context(document: object, context: dict) -> object:
     return out
 
 
-def parse_with_pyld(path: Path, release: DatasetRoot) -> Graph:
+JSON_LD_MODES = ("json-ld-1.0", "json-ld-1.1")
+
+
+def parse_with_pyld(path: Path, release: DatasetRoot, mode: str = "json-ld-1.1") -> Graph:
+    """``path`` read as RDF by pyld in processing ``mode``, with a document loader that refuses
+    every IRI: the file must carry its context."""
     from pyld import jsonld
 
     document = json.loads(path.read_text(encoding="utf-8"))
-    nquads = jsonld.to_rdf(
-        document,
-        {"format": "application/n-quads", "documentLoader": context_loader(release.context_file)},
-    )
+    options = {
+        "format": "application/n-quads",
+        "processingMode": mode,
+        "documentLoader": local_document_loader({}),
+    }
+    nquads = jsonld.to_rdf(document, options)
     # Everything is in the default graph, so each quad line is an N-Triples line.
     return Graph().parse(data=nquads, format="nt")
+
+
+def parse_with_pyld_1_0(path: Path, release: DatasetRoot) -> Graph:
+    return parse_with_pyld(path, release, "json-ld-1.0")
 
 
 def parse_with_rdflib(path: Path, release: DatasetRoot) -> Graph:
@@ -101,10 +112,69 @@ def test_rdf_distribution_is_isomorphic_to_the_build(release, expected, name, fm
     assert isomorphic(parsed, expected), f"{name}\n{describe_difference(parsed, expected)}"
 
 
-@pytest.mark.parametrize("parser", [parse_with_pyld, parse_with_rdflib], ids=["pyld", "rdflib"])
+PARSERS = [parse_with_pyld, parse_with_pyld_1_0, parse_with_rdflib]
+PARSER_IDS = ["pyld-1.1", "pyld-1.0", "rdflib"]
+
+
+@pytest.mark.parametrize("parser", PARSERS, ids=PARSER_IDS)
 def test_jsonld_distribution_is_isomorphic_to_the_build(release, expected, parser) -> None:
     parsed = parser(release.dist_dir / "csgkg.jsonld", release)
     assert isomorphic(parsed, expected), describe_difference(parsed, expected)
+
+
+@pytest.mark.parametrize("mode", JSON_LD_MODES)
+def test_jsonld_gives_the_triples_of_the_ntriples_file_in_both_processing_modes(release, mode) -> None:
+    """A JSON-LD 1.0 processor (Jena's reader, pyld in 1.0 mode) and a 1.1 one read csgkg.jsonld
+    as the same triples as csgkg.nt, without loading anything."""
+    ntriples = Graph().parse(release.dist_dir / "csgkg.nt", format="nt")
+    parsed = parse_with_pyld(release.dist_dir / "csgkg.jsonld", release, mode)
+    assert isomorphic(parsed, ntriples), describe_difference(parsed, ntriples)
+
+
+# Keywords and container values that only JSON-LD 1.1 knows, in a context or a term definition.
+JSON_LD_1_1_KEYWORDS = {
+    "@version", "@protected", "@propagate", "@import", "@nest", "@prefix", "@direction", "@included",
+    "@context", "@json", "@none",
+}  # fmt: skip
+JSON_LD_1_1_CONTAINERS = {"@id", "@type", "@graph"}
+
+
+def _json_ld_1_1_features(context: dict) -> list[str]:
+    found = [f"{key} in the context" for key in context if key in JSON_LD_1_1_KEYWORDS]
+    for term, definition in context.items():
+        if not isinstance(definition, dict):
+            continue
+        found.extend(f"{term}: {key}" for key in definition if key in JSON_LD_1_1_KEYWORDS)
+        if definition.get("@type") in ("@json", "@none"):
+            found.append(f"{term}: @type {definition['@type']}")
+        containers = definition.get("@container", [])
+        containers = containers if isinstance(containers, list) else [containers]
+        if len(containers) > 1 or set(containers) & JSON_LD_1_1_CONTAINERS:
+            found.append(f"{term}: @container {containers}")
+        if "@index" in containers and "@reverse" not in definition:
+            found.append(f"{term}: an @index map")
+    return found
+
+
+@pytest.mark.parametrize("name", ["context.jsonld", "csgkg.jsonld", "interventions.json"])
+def test_contexts_use_only_json_ld_1_0(release, name) -> None:
+    """No ``@version: 1.1`` (a 1.0 processor refuses a file that has it) and no 1.1 feature."""
+    context = json.loads((release.dist_dir / name).read_text(encoding="utf-8"))["@context"]
+    assert isinstance(context, dict), f"{name}: the context is inline, as one object"
+    assert not _json_ld_1_1_features(context), name
+
+
+def test_json_ld_1_0_processors_refuse_version_1_1(release) -> None:
+    """Why the context must not say ``@version: 1.1``: pyld in 1.0 mode refuses the file."""
+    from pyld import jsonld
+    from pyld.jsonld import JsonLdError
+
+    document = json.loads((release.dist_dir / "csgkg.jsonld").read_text(encoding="utf-8"))
+    document["@context"]["@version"] = 1.1
+    with pytest.raises(JsonLdError):
+        jsonld.expand(
+            document, {"processingMode": "json-ld-1.0", "documentLoader": local_document_loader({})}
+        )
 
 
 def test_inferred_distribution_contains_the_build(release, expected) -> None:
@@ -115,7 +185,7 @@ def test_inferred_distribution_contains_the_build(release, expected) -> None:
     assert plain and not missing, missing[:5]
 
 
-@pytest.mark.parametrize("parser", [parse_with_pyld, parse_with_rdflib], ids=["pyld", "rdflib"])
+@pytest.mark.parametrize("parser", PARSERS, ids=PARSER_IDS)
 def test_framed_interventions_parse_back_to_the_build(release, expected, parser) -> None:
     parsed = parser(release.dist_dir / "interventions.json", release)
     extra = [t for t in parsed if t not in expected]
@@ -132,7 +202,10 @@ def test_framed_interventions_parse_back_to_the_build(release, expected, parser)
 
 def test_framed_interventions_are_nested_documents_with_labels(release, expected) -> None:
     document = json.loads((release.dist_dir / "interventions.json").read_text(encoding="utf-8"))
-    assert document["@context"][0] == CONTEXT_IRI
+    context = document["@context"]
+    assert isinstance(context, dict), "the context is embedded, not named by an address"
+    assert context["claims"] == {"@container": "@set", "@reverse": "rdf:subject"}
+    assert CONTEXT_IRI not in json.dumps(document)
     documents = {d["id"]: d for d in document["@graph"]}
     assert set(documents) == {
         f"intervention:{str(s)[len(INTERVENTION) :]}"
@@ -221,6 +294,130 @@ def test_csv_values_come_from_the_graph(release, expected) -> None:
     assert harassment["type"] == str(CSG.Harm)
 
 
+def _foreign_keys(release: DatasetRoot) -> list[tuple[str, str, str, str | None]]:
+    """(table file, column, referenced table file, separator) for every declared foreign key."""
+    metadata = json.loads((release.dist_dir / "csgkg-metadata.json").read_text(encoding="utf-8"))
+    found = []
+    for table in metadata["tables"]:
+        columns = {c["name"]: c for c in table["tableSchema"]["columns"]}
+        for key in table["tableSchema"].get("foreignKeys", []):
+            assert key["reference"]["columnReference"] == "id"
+            column = columns[key["columnReference"]]
+            found.append(
+                (table["url"], column["name"], key["reference"]["resource"], column.get("separator"))
+            )
+    return found
+
+
+def test_csvw_metadata_declares_a_foreign_key_for_every_column_of_ids(release) -> None:
+    """Every column whose values are ids of a table is a declared foreign key to it, and no other."""
+    ids = {f"{name}.csv": {row["id"] for row in read_table(release, name)[1]} for name in TABLES}
+    declared = {(table, column): target for table, column, target, _ in _foreign_keys(release)}
+    for name in TABLES:
+        header, rows = read_table(release, name)
+        for column in header[1:]:
+            values = {v for row in rows for v in row[column].split(SEPARATOR) if v}
+            targets = {target for target, keys in ids.items() if values and values <= keys}
+            if targets:
+                assert declared.get((f"{name}.csv", column)) in targets, f"{name}.{column} is not declared"
+    assert ("claims.csv", "object") not in declared  # its values are of several tables, and Wikidata
+    assert declared[("interventions.csv", "harms")] == "concepts.csv"
+    assert declared[("sources.csv", "publisher")] == "organisations.csv"
+
+
+def test_every_foreign_key_resolves_in_the_release(release) -> None:
+    from csvw import TableGroup
+
+    keys = _foreign_keys(release)
+    assert len(keys) >= 20
+    for table, column, target, separator in keys:
+        targets = {row["id"] for row in read_table(release, target.removesuffix(".csv"))[1]}
+        _, rows = read_table(release, table.removesuffix(".csv"))
+        for row in rows:
+            values = row[column].split(separator) if separator else [row[column]]
+            missing = [v for v in values if v and v not in targets]
+            assert not missing, f"{table} <{row['id']}> {column}: {missing} not in {target}"
+    group = TableGroup.from_file(release.dist_dir / "csgkg-metadata.json")
+    assert group.check_referential_integrity()
+
+
+def _break_a_reference(folder: Path) -> None:
+    path = folder / "claims.csv"
+    text = path.read_text(encoding="utf-8")
+    source = PREFIXES["source"]
+    assert source in text
+    path.write_text(text.replace(source, source + "no-such-", 1), encoding="utf-8")
+
+
+def test_csvw_catches_a_broken_reference(release, tmp_path) -> None:
+    """csvw's own check (csvwvalidate) fails on a release whose claims.csv names a missing source."""
+    from csvw import TableGroup
+
+    for path in [*release.dist_dir.glob("*.csv"), release.dist_dir / "csgkg-metadata.json"]:
+        shutil.copy(path, tmp_path / path.name)
+    group = TableGroup.from_file(tmp_path / "csgkg-metadata.json")
+    assert group.check_referential_integrity()
+    _break_a_reference(tmp_path)
+    group = TableGroup.from_file(tmp_path / "csgkg-metadata.json")
+    with pytest.raises(ValueError, match=r"no-such-.*not found in table sources\.csv"):
+        group.check_referential_integrity()
+    validate = shutil.which("csvwvalidate")
+    if validate:
+        run = subprocess.run(
+            [validate, str(tmp_path / "csgkg-metadata.json")], capture_output=True, text=True
+        )
+        assert run.returncode != 0 and "FAIL" in run.stdout
+
+
+def test_the_build_refuses_a_reference_that_does_not_resolve(tmp_path, capsys) -> None:
+    """A concept whose dcterms:source names no source conforms to the shapes (they leave
+    dcterms:source open), but the release would link to a row that is not in sources.csv: the
+    build stops with a message naming the table, row, column and value, and writes no dist/."""
+    from csgkg.cli.main import main
+
+    root = copy_root(tmp_path / "root")
+    path = root.path / "ontology" / "vocab" / "blueprints-rating.ttl"
+    text = path.read_text(encoding="utf-8")
+    assert "dcterms:source source:blueprints-promising-and-model ." in text
+    path.write_text(
+        text.replace(
+            "dcterms:source source:blueprints-promising-and-model .",
+            "dcterms:source source:no-such-source .",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    assert main(["--root", str(root.path), "build"]) == 2
+    err = capsys.readouterr().err
+    assert "do not resolve" in err
+    assert "concepts.csv: row <https://w3id.org/csgkg/vocab/blueprints-rating/" in err
+    assert (
+        "column 'sources': <https://w3id.org/csgkg/id/source/no-such-source> is not an id in sources.csv"
+        in err
+    )
+    assert not (root.dist_dir / "concepts.csv").exists()
+
+
+def test_unresolved_references_lists_each_missing_value(expected) -> None:
+    from csgkg.publish.release.foreign_keys import unresolved_references
+    from csgkg.publish.release.tables import tables
+
+    graph = Graph()
+    graph += expected
+    node = URIRef(INTERVENTION + "shifting-boundaries")
+    graph.add((node, CSG.hasSource, URIRef(PREFIXES["source"] + "missing")))
+    graph.add((node, CSG.developedBy, URIRef(PREFIXES["organisation"] + "missing")))
+    all_tables = tables(graph)
+    problems = unresolved_references(all_tables, {t.name: t.rows(graph) for t in all_tables})
+    assert problems == [
+        f"interventions.csv: row <{node}>, column 'developed_by': "
+        f"<{PREFIXES['organisation']}missing> is not an id in organisations.csv",
+        f"interventions.csv: row <{node}>, column 'sources': "
+        f"<{PREFIXES['source']}missing> is not an id in sources.csv",
+    ]
+    assert unresolved_references(tables(expected), {t.name: t.rows(expected) for t in tables(expected)}) == []
+
+
 # -- dataset.ttl -----------------------------------------------------------------------------------
 
 
@@ -286,6 +483,155 @@ def test_ontology_documentation_is_generated_by_pylode(release, expected) -> Non
     assert "pyLODE" in html
     for cls in (CSG.Programme, CSG.Claim):
         assert str(expected.value(cls, RDFS.label)) in html
+
+
+# -- csgkg-protege.owl: the OWL 2 DL profile --------------------------------------------------------
+
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _hermit_jar() -> Path:
+    import owlready2
+
+    return Path(owlready2.__file__).parent / "hermit" / "HermiT.jar"
+
+
+def _needs(tool: str) -> None:
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} (Java 17) is not installed")
+
+
+def _run_hermit(path: Path) -> object:
+    """Load ``path`` with owlready2 into a world of its own and run HermiT on it; return the world."""
+    import owlready2
+
+    world = owlready2.World()
+    ontology = world.get_ontology(path.resolve().as_uri()).load()
+    with ontology:
+        owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+    return world
+
+
+@pytest.fixture(scope="module")
+def protege(release: DatasetRoot) -> Graph:
+    return Graph().parse(release.dist_dir / "csgkg-protege.owl", format="xml")
+
+
+def test_protege_profile_has_no_xsd_date_and_no_lang_string(release, protege) -> None:
+    text = (release.dist_dir / "csgkg-protege.owl").read_text(encoding="utf-8")
+    assert XSD_DATE + '"' not in text and "langString" not in text
+    assert not [o for o in protege.objects() if isinstance(o, Literal) and o.datatype == XSD.date]
+    assert not list(protege.triples((None, None, URIRef(LANG_STRING))))
+    for prop in ("findings", "outcomeRated", "studyBasis"):
+        assert protege.value(CSG[prop], RDFS.range) == RDFS.Literal, prop
+        assert (CSG[prop], RDF.type, OWL.DatatypeProperty) in protege
+
+
+def test_protege_profile_keeps_every_statement_of_the_release(expected, protege) -> None:
+    """Every statement is there, dates as the dateTime of their midnight and years as strings; only
+    ``csg:Claim rdfs:subClassOf rdf:Statement`` (a reserved class) is left out."""
+    from csgkg.publish.release.protege import owl2_literal, owl2_range
+
+    def profiled(triple: tuple) -> tuple:
+        s, p, o = triple
+        if isinstance(o, Literal):
+            return s, p, owl2_literal(o)
+        return s, p, owl2_range(o) if p == RDFS.range else o
+
+    plain = [t for t in expected if not any(isinstance(x, BNode) for x in t)]
+    missing = [t for t in plain if profiled(t) not in protege]
+    assert missing == [(CSG.Claim, RDFS.subClassOf, RDF.Statement)]
+    created = Literal("2026-11-26T00:00:00", datatype=XSD.dateTime)
+    assert protege.value(URIRef(ONTOLOGY_IRI), DCTERMS.created) == created
+    issued = {o for o in expected.objects(None, DCTERMS.issued) if o.datatype == XSD.gYear}
+    assert issued and {Literal(str(o)) for o in issued} <= set(protege.objects(None, DCTERMS.issued))
+
+
+def test_owl2_literal_and_range() -> None:
+    from csgkg.publish.release.protege import owl2_literal, owl2_range
+
+    assert owl2_literal(Literal("2020-01-01", datatype=XSD.date)) == Literal(
+        "2020-01-01T00:00:00", datatype=XSD.dateTime
+    )
+    assert owl2_literal(Literal("2009", datatype=XSD.gYear)) == Literal("2009")
+    for kept in (Literal("x", lang="en"), Literal("3", datatype=XSD.integer), Literal("plain")):
+        assert owl2_literal(kept) == kept
+    assert owl2_range(XSD.date) == XSD.dateTime
+    assert owl2_range(URIRef(LANG_STRING)) == RDFS.Literal
+    assert owl2_range(XSD.gYear) == RDFS.Literal
+    assert owl2_range(XSD.integer) == XSD.integer
+    assert owl2_range(CSG.Source) == CSG.Source
+
+
+def test_a_property_of_two_kinds_stops_the_profile() -> None:
+    from csgkg.publish.release.protege import protege_profile
+    from csgkg.publish.release.version import ReleaseError
+
+    graph = Graph()
+    graph.add((CSG.ratingDate, RDF.type, OWL.DatatypeProperty))
+    graph.add((CSG.ratingDate, RDFS.subPropertyOf, DCTERMS.date))
+    graph.add((URIRef(INTERVENTION + "x"), DCTERMS.date, URIRef("https://example.org/a-date")))
+    with pytest.raises(ReleaseError, match=r"dc/terms/date> is a datatype property but has IRI values"):
+        protege_profile(graph)
+
+
+def test_hermit_runs_on_the_protege_profile(release) -> None:
+    """owlready2 loads csgkg-protege.owl and HermiT classifies it: consistent, and a programme is
+    inferred to be an intervention."""
+    _needs("java")
+    world = _run_hermit(release.dist_dir / "csgkg-protege.owl")
+    assert list(world.inconsistent_classes()) == []
+    programme = world[INTERVENTION + "shifting-boundaries"]
+    assert world[str(CSG.Intervention)] in programme.INDIRECT_is_a
+    concept = world[PREFIXES["harm"] + "sexual-harassment"]
+    assert concept is not None and world[str(CSG.Harm)] in concept.is_a
+
+
+def test_hermit_refuses_an_xsd_date_that_the_profile_converts(tmp_path) -> None:
+    """Why the profile exists: HermiT refuses xsd:date (not in the OWL 2 datatype map); the same
+    graph through protege_profile is accepted."""
+    import owlready2
+
+    from csgkg.io.rdfxml import to_rdfxml
+    from csgkg.publish.release.protege import protege_profile
+
+    _needs("java")
+    graph = Graph()
+    graph.add((URIRef(ONTOLOGY_IRI), RDF.type, OWL.Ontology))
+    graph.add((CSG.Rating, RDF.type, OWL.Class))
+    graph.add((CSG.ratingDate, RDF.type, OWL.DatatypeProperty))
+    rating = URIRef(PREFIXES["rating"] + "r")
+    graph.add((rating, RDF.type, CSG.Rating))
+    graph.add((rating, CSG.ratingDate, Literal("2020-01-01", datatype=XSD.date)))
+    raw, converted = tmp_path / "raw.owl", tmp_path / "converted.owl"
+    raw.write_text(to_rdfxml(graph, URIRef(ONTOLOGY_IRI)), encoding="utf-8")
+    converted.write_text(to_rdfxml(protege_profile(graph), URIRef(ONTOLOGY_IRI)), encoding="utf-8")
+    with pytest.raises(owlready2.OwlReadyJavaError, match="XMLSchema#date"):
+        _run_hermit(raw)
+    world = _run_hermit(converted)
+    assert world[str(rating)].ratingDate
+
+
+def test_protege_profile_is_owl2_dl_for_the_owl_api(release, tmp_path) -> None:
+    """The OWL API (the library Protégé is built on, inside HermiT.jar) parses the file as RDF/XML
+    and finds no OWL 2 DL violation: no undeclared entity, no punning between property kinds, no
+    reserved vocabulary used as a class or datatype."""
+    _needs("javac")
+    source = REPO / "tests" / "owl" / "ProfileCheck.java"
+    classpath = f"{_hermit_jar()}{os.pathsep}{tmp_path}"
+    subprocess.run(["javac", "-d", str(tmp_path), "-cp", classpath, str(source)], check=True, timeout=300)
+    run = subprocess.run(
+        ["java", "-cp", classpath, "ProfileCheck", str(release.dist_dir / "csgkg-protege.owl")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "format RDFXMLOntologyFormat" in run.stdout
+    violations = [line for line in run.stdout.splitlines() if line.startswith("VIOLATION")]
+    assert not violations, "\n".join(violations[:20])
+    assert run.stdout.rstrip().endswith("IN PROFILE")
 
 
 # -- CHANGES.md ------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The release bundle: every file ``csgkg build`` writes into ``dist/`` beside the RDF formats.
 
 :func:`write_release` writes, in this order: the prefix map, the framed ``interventions.json``,
-the CSV tables with their CSVW metadata, ``CHANGES.md``, the ontology documentation (pyLODE) and,
-last, ``dataset.ttl``, which describes every other file with its size and SHA-256.
+the CSV tables with their CSVW metadata, the OWL 2 DL profile for Protégé (``csgkg-protege.owl``),
+``CHANGES.md``, the ontology documentation (pyLODE) and, last, ``dataset.ttl``, which describes
+every other file with its size and SHA-256.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def write_release(
     from csgkg.publish.release.ontology_docs import write_ontology_docs
     from csgkg.publish.release.prefixes import write_prefixes
     from csgkg.publish.release.previous import find_previous
+    from csgkg.publish.release.protege import write_protege
     from csgkg.publish.release.tables import write_tables
     from csgkg.publish.release.version import release_info
 
@@ -45,6 +47,7 @@ def write_release(
     written.append(write_prefixes(dist))
     written.append(write_interventions_json(graph, root.context_file, dist))
     written.extend(write_tables(graph, info, dist))
+    written.append(write_protege(graph, dist))
     written.append(write_changes(graph, info, previous, dist))
     written.append(write_ontology_docs(root, dist))
     written.append(write_description(graph, info, dist))

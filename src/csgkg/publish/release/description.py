@@ -57,6 +57,12 @@ DISTRIBUTIONS: tuple[Distribution, ...] = (
         "text/turtle",
         str(FORMATS.Turtle),
     ),
+    Distribution(
+        "csgkg-protege.owl",
+        "The ontology and data as OWL 2 DL, in RDF/XML, for Protégé and its reasoners (HermiT)",
+        "application/rdf+xml",
+        str(FORMATS.RDF_XML),
+    ),
     Distribution("context.jsonld", "The JSON-LD context", "application/ld+json", str(FORMATS["JSON-LD"])),
     Distribution("prefixes.json", "The prefix map (prefix to namespace IRI)", "application/json"),
     Distribution(

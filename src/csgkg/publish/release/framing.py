@@ -2,8 +2,10 @@
 
 One document per intervention, its facet values, related interventions, organisations and sources
 embedded with their labels, and its claims nested under ``claims``. The context is the project's own
-``context.jsonld``, served to pyld from the local file by :func:`local_document_loader`: nothing is
-ever fetched from the network.
+``context.jsonld`` with :data:`FRAME_TERMS` added, embedded in the file as one object, so the file is
+self-contained: a JSON-LD processor, in 1.0 or 1.1 mode, reads it without fetching anything.
+:func:`local_document_loader` serves the published context from the local file to readers of
+documents that name it by its address.
 """
 
 from __future__ import annotations
@@ -19,14 +21,14 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from csgkg.core.files import write_atomic
 from csgkg.core.namespaces import CSG, SCHEMA
 from csgkg.io.parse import CONTEXT_IRIS
-from csgkg.io.serialise import canonical
+from csgkg.io.serialise import canonical, load_context
 from csgkg.publish.release.records import Catalogue
 
 CONTEXT_IRI = CONTEXT_IRIS[0]
 OUTPUT_FILE = "interventions.json"
 
 # Terms the framed documents add to the published context: the claims about an intervention are
-# the nodes whose rdf:subject it is.
+# the nodes whose rdf:subject it is (a reverse property, which JSON-LD 1.0 has too).
 FRAME_TERMS: dict[str, Any] = {"claims": {"@reverse": "rdf:subject", "@container": "@set"}}
 
 DocumentLoader = Callable[..., dict[str, Any]]
@@ -88,9 +90,20 @@ def _labelled(graph: Graph, values: set[URIRef]) -> dict[str, Any]:
     return NEVER
 
 
-def frame(graph: Graph) -> dict[str, Any]:
-    """The JSON-LD frame for ``graph``: each intervention at the top; every node it links to
-    embedded with its label; its claims nested under ``claims``, their links left as ids.
+def embedded_context(context_file: Path) -> dict[str, Any]:
+    """The ``@context`` object of ``interventions.json``: the terms of ``context_file`` followed by
+    :data:`FRAME_TERMS` (which must not redefine any of them)."""
+    context = load_context(context_file)
+    clash = sorted(set(context) & set(FRAME_TERMS))
+    if clash:
+        raise ValueError(f"{context_file} already defines {clash}, which interventions.json adds")
+    return {**context, **FRAME_TERMS}
+
+
+def frame(graph: Graph, context: dict[str, Any]) -> dict[str, Any]:
+    """The JSON-LD frame for ``graph``, compacted with ``context`` (which the output embeds): each
+    intervention at the top; every node it links to embedded with its label; its claims nested
+    under ``claims``, their links left as ids.
 
     Every link is framed explicitly (none is left to pyld's embed-once rule), so the output does
     not depend on the order in which pyld meets the nodes.
@@ -104,7 +117,7 @@ def frame(graph: Graph) -> dict[str, Any]:
     claim_frame.update({str(p): NEVER for p in sorted(_iri_properties(graph, claims))})
     links = _iri_properties(graph, interventions)
     return {
-        "@context": [CONTEXT_IRI, FRAME_TERMS],
+        "@context": context,
         "@type": sorted(str(c) for c in catalogue.intervention_classes),
         **{str(p): _labelled(graph, links[p]) for p in sorted(links)},
         "claims": claim_frame,
@@ -125,14 +138,17 @@ def _stable(node: Any) -> Any:
 
 
 def framed_interventions(graph: Graph, context_file: Path) -> dict[str, Any]:
-    """``graph``'s interventions framed as nested documents (a JSON-LD object with ``@graph``)."""
+    """``graph``'s interventions framed as nested documents (a JSON-LD object with ``@graph``) whose
+    ``@context`` is :func:`embedded_context`, inline."""
     from pyld import jsonld
 
-    options = {"documentLoader": context_loader(context_file)}
+    options = {"documentLoader": local_document_loader({})}  # nothing to load: refuse every IRI
     # rdflib writes expanded JSON-LD (no context) twice as fast as pyld's from_rdf reads N-Quads.
     expanded = json.loads(canonical(graph).serialize(format="json-ld"))
     framed = jsonld.frame(
-        expanded, frame(graph), {**options, "omitDefault": True, "embed": "@once", "omitGraph": False}
+        expanded,
+        frame(graph, embedded_context(context_file)),
+        {**options, "omitDefault": True, "embed": "@once", "omitGraph": False},
     )
     return _stable(framed)
 

@@ -2,7 +2,9 @@
 
 Each table has fixed columns, ``id`` first; a column with several values joins them with ``" | "``;
 rows are sorted by ``id``. The tables and ``csgkg-metadata.json`` are written from the same column
-definitions, so every column is described.
+definitions, so every column is described. A column whose values are the ids of another table (or
+of its own) names that table, and the metadata declares it as a CSVW foreign key; the build checks
+that every such value is an id there (:mod:`csgkg.publish.release.foreign_keys`) before writing.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from csgkg.core.files import write_atomic
 from csgkg.core.namespaces import CSG, SCHEMA
+from csgkg.publish.release.foreign_keys import check_references
 from csgkg.publish.release.records import FACETS, Catalogue
 from csgkg.publish.release.version import TITLE, ReleaseError, ReleaseInfo
 
@@ -28,7 +31,8 @@ METADATA_FILE = "csgkg-metadata.json"
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its name, what it holds, the property it comes from and its CSVW datatype."""
+    """One column: its name, what it holds, the property it comes from and its CSVW datatype;
+    ``references`` names the table (``"sources"``) whose ``id`` column every value must be."""
 
     name: str
     description: str
@@ -36,6 +40,7 @@ class Column:
     multi: bool = False
     datatype: str = "string"
     keep: Callable[[object], bool] | None = None
+    references: str | None = None
 
     @property
     def is_iri(self) -> bool:
@@ -51,6 +56,12 @@ class Column:
         if literals and any(o.language for o in literals):
             found = [o for o in found if not isinstance(o, Literal) or o.language in (None, "en")]
         return sorted({str(o) for o in found})
+
+    def split(self, cell: str) -> list[str]:
+        """The values of a ``cell`` of this column, as :meth:`Table.rows` joined them."""
+        if not cell:
+            return []
+        return cell.split(SEPARATOR) if self.multi else [cell]
 
     def metadata(self) -> dict:
         """The CSVW description of the column."""
@@ -108,25 +119,40 @@ class Table:
             out.append(row)
         return out
 
-    def to_csv(self, graph: Graph) -> str:
-        """The table as CSV text (header first, ``\\n`` line ends)."""
+    def to_csv(self, graph: Graph, rows: list[list[str]] | None = None) -> str:
+        """The table as CSV text (header first, ``\\n`` line ends); ``rows`` are
+        :meth:`rows` of ``graph`` when not given."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([c.name for c in self.columns])
-        writer.writerows(self.rows(graph))
+        writer.writerows(self.rows(graph) if rows is None else rows)
         return buffer.getvalue()
+
+    def foreign_keys(self) -> list[dict]:
+        """The CSVW foreign keys: one for each column that references a table's ``id``."""
+        return [
+            {
+                "columnReference": c.name,
+                "reference": {"resource": f"{c.references}.csv", "columnReference": "id"},
+            }
+            for c in self.columns
+            if c.references is not None
+        ]
 
     def metadata(self) -> dict:
         """The CSVW table description."""
+        schema: dict = {
+            "columns": [c.metadata() for c in self.columns],
+            "primaryKey": "id",
+            "aboutUrl": "{+id}",
+        }
+        if self.foreign_keys():
+            schema["foreignKeys"] = self.foreign_keys()
         return {
             "url": self.file,
             "dc:title": self.title,
             "dc:description": self.description,
-            "tableSchema": {
-                "columns": [c.metadata() for c in self.columns],
-                "primaryKey": "id",
-                "aboutUrl": "{+id}",
-            },
+            "tableSchema": schema,
         }
 
 
@@ -164,9 +190,15 @@ def _facet_columns() -> tuple[Column, ...]:
             f.prop,
             multi=f.multi,
             datatype="anyURI",
+            references="concepts",
         )
         for f in FACETS
     )
+
+
+def _link(name: str, description: str, prop: URIRef, table: str) -> Column:
+    """A column of IRIs (any number) that are ids of ``table``."""
+    return Column(name, description, prop, multi=True, datatype="anyURI", references=table)
 
 
 def tables(graph: Graph) -> tuple[Table, ...]:
@@ -194,37 +226,40 @@ def tables(graph: Graph) -> tuple[Table, ...]:
                 DCTERMS.description,
             ),
             *_facet_columns(),
-            Column("form_of", "The approach this is a form of (interventions.csv).", CSG.formOf, True, iri),
-            Column("forms", "Forms of this approach (interventions.csv).", CSG.hasForm, True, iri),
-            Column("example_of", "The approach this programme is an example of.", CSG.exampleOf, True, iri),
-            Column("examples", "Programmes that are examples of this approach.", CSG.hasExample, True, iri),
-            Column(
+            _link(
+                "form_of", "The approach this is a form of (interventions.csv).", CSG.formOf, "interventions"
+            ),
+            _link("forms", "Forms of this approach (interventions.csv).", CSG.hasForm, "interventions"),
+            _link(
+                "example_of", "The approach this programme is an example of.", CSG.exampleOf, "interventions"
+            ),
+            _link(
+                "examples", "Programmes that are examples of this approach.", CSG.hasExample, "interventions"
+            ),
+            _link(
                 "developed_by",
                 "Organisations that developed it (organisations.csv).",
                 CSG.developedBy,
-                True,
-                iri,
+                "organisations",
             ),
-            Column(
+            _link(
                 "offered_by",
                 "Organisations that offer it or give information about it.",
                 CSG.offeredBy,
-                True,
-                iri,
+                "organisations",
             ),
-            Column(
+            _link(
                 "training_provided_by",
                 "Organisations that train people to deliver it.",
                 CSG.trainingProvidedBy,
-                True,
-                iri,
+                "organisations",
             ),
-            Column("funded_by", "Organisations that fund it.", CSG.fundedBy, True, iri),
+            _link("funded_by", "Organisations that fund it.", CSG.fundedBy, "organisations"),
             Column(
                 "developed_in", "Countries it was developed in (Wikidata IRIs).", CSG.developedIn, True, iri
             ),
             Column("piloted_in", "Countries it was piloted in (Wikidata IRIs).", CSG.pilotedIn, True, iri),
-            Column("sources", "Sources of the statements about it (sources.csv).", CSG.hasSource, True, iri),
+            _link("sources", "Sources of the statements about it (sources.csv).", CSG.hasSource, "sources"),
         ),
     )
     organisations = Table(
@@ -244,7 +279,7 @@ def tables(graph: Graph) -> tuple[Table, ...]:
                 datatype="gYear",
             ),
             Column("address", "Where the organisation is based, in words.", SCHEMA.address, multi=True),
-            Column("sources", "Sources of what is said about it (sources.csv).", CSG.hasSource, True, iri),
+            _link("sources", "Sources of what is said about it (sources.csv).", CSG.hasSource, "sources"),
         ),
     )
     sources = Table(
@@ -257,12 +292,11 @@ def tables(graph: Graph) -> tuple[Table, ...]:
             Column("title", "The source's title.", DCTERMS.title),
             Column("url", "Where to read it (a DOI as an IRI for an article).", SCHEMA.url, True, iri),
             Column("citation", "A bibliographic citation.", DCTERMS.bibliographicCitation, multi=True),
-            Column(
+            _link(
                 "publisher",
                 "The organisation that published it (organisations.csv).",
                 DCTERMS.publisher,
-                True,
-                iri,
+                "organisations",
             ),
             Column("issued", "When it was published (a year or a date).", DCTERMS.issued, multi=True),
         ),
@@ -289,12 +323,17 @@ def tables(graph: Graph) -> tuple[Table, ...]:
             Column("definition", "What the concept means (English).", SKOS.definition),
             Column("scope_notes", "When to use it (English).", SKOS.scopeNote, multi=True),
             Column("notations", "Codes for the concept.", SKOS.notation, multi=True),
-            Column("broader", "Broader concepts (skos:broader).", SKOS.broader, True, iri),
-            Column("narrower", "Narrower concepts (skos:narrower).", SKOS.narrower, True, iri),
+            _link("broader", "Broader concepts (skos:broader).", SKOS.broader, "concepts"),
+            _link("narrower", "Narrower concepts (skos:narrower).", SKOS.narrower, "concepts"),
             Column("top_concept_of", "The schemes it is a top concept of.", SKOS.topConceptOf, True, iri),
             Column("close_matches", "Close matches in other vocabularies.", SKOS.closeMatch, True, iri),
             Column("exact_matches", "Exact matches in other vocabularies.", SKOS.exactMatch, True, iri),
-            Column("sources", "Where the concept comes from (dcterms:source).", DCTERMS.source, True, iri),
+            _link(
+                "sources",
+                "Where the concept comes from (dcterms:source; sources.csv).",
+                DCTERMS.source,
+                "sources",
+            ),
             Column(
                 "deprecated",
                 "true when the concept is retired (owl:deprecated).",
@@ -311,7 +350,13 @@ def tables(graph: Graph) -> tuple[Table, ...]:
         _of_types(CSG.Claim),
         (
             _id("claim"),
-            Column("subject", "The intervention the statement is about.", RDF.subject, datatype=iri),
+            Column(
+                "subject",
+                "The intervention the statement is about (interventions.csv).",
+                RDF.subject,
+                datatype=iri,
+                references="interventions",
+            ),
             Column(
                 "predicate",
                 "The property of the statement, e.g. csg:worksInContext.",
@@ -319,7 +364,7 @@ def tables(graph: Graph) -> tuple[Table, ...]:
                 datatype=iri,
             ),
             Column("object", "The value of the statement.", RDF.object, datatype=iri),
-            Column("sources", "The sources of the statement (sources.csv).", CSG.hasSource, True, iri),
+            _link("sources", "The sources of the statement (sources.csv).", CSG.hasSource, "sources"),
             Column("basis", "csg:StatedBySource or csg:EditorialJudgement.", CSG.claimBasis, datatype=iri),
             Column(
                 "editorial_notes",
@@ -352,10 +397,16 @@ def metadata(graph: Graph, info: ReleaseInfo) -> dict:
 
 
 def write_tables(graph: Graph, info: ReleaseInfo, dist: Path) -> list[Path]:
-    """Write every CSV table and ``csgkg-metadata.json`` into ``dist``; return their paths."""
+    """Write every CSV table and ``csgkg-metadata.json`` into ``dist``; return their paths.
+
+    Raises :class:`ReleaseError`, before writing anything, when a foreign key does not resolve.
+    """
+    all_tables = tables(graph)
+    rows = {table.name: table.rows(graph) for table in all_tables}
+    check_references(all_tables, rows)
     written = []
-    for table in tables(graph):
-        write_atomic(dist / table.file, table.to_csv(graph))
+    for table in all_tables:
+        write_atomic(dist / table.file, table.to_csv(graph, rows[table.name]))
         written.append(dist / table.file)
     text = json.dumps(metadata(graph, info), indent=2, ensure_ascii=False) + "\n"
     write_atomic(dist / METADATA_FILE, text)
