@@ -254,3 +254,46 @@ def test_a_site_outside_the_packaged_copy_may_be_written(packaged_copy, tmp_path
     for out in (None, packaged.path / "dist" / "site"):
         with pytest.raises(PackagedRootError):
             require_writable_site(packaged, out)
+
+
+# -- claims: an RDF file is judged as it is; --claims-from-source records them, and says so -----------
+
+WITHOUT_CLAIM = INVALID / "Intervention-statement-without-claim.ttl"
+
+
+def test_a_turtle_statement_without_claim_is_a_violation(capsys) -> None:
+    """The verdict on a Turtle file is SHACL's: no claim is made for it behind the user's back."""
+    assert main(["--root", str(REPO), "validate", str(WITHOUT_CLAIM)]) == 1
+    captured = capsys.readouterr()
+    assert "rule: shapes:Intervention-statement-has-claim" in captured.out
+    assert "--claims-from-source" in captured.out  # the message offers the option
+    assert "Conforms: no (1 violation" in captured.out
+
+
+def test_claims_from_source_records_the_missing_claim_and_says_so(capsys) -> None:
+    assert main(["--root", str(REPO), "validate", "--claims-from-source", str(WITHOUT_CLAIM)]) == 0
+    captured = capsys.readouterr()
+    assert "Conforms: yes" in captured.out
+    assert "--claims-from-source would record 1 claim citing the intervention's only source" in captured.err
+
+
+def test_add_writes_claims_from_source_only_when_asked(tmp_root, capsys) -> None:
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
+
+    from csgkg.core.namespaces import CSG, PREFIXES
+
+    root = ["--root", str(tmp_root.path)]
+    assert main([*root, "add", str(WITHOUT_CLAIM)]) == 1
+    assert "nothing was added" in capsys.readouterr().err
+    written = tmp_root.data_dir / "interventions" / "example-statement-without-claim.ttl"
+    assert not written.exists()
+
+    assert main([*root, "add", "--claims-from-source", str(WITHOUT_CLAIM)]) == 0
+    captured = capsys.readouterr()
+    assert "--claims-from-source recorded 1 claim" in captured.err
+    graph = Graph().parse(written, format="turtle")
+    claim = URIRef(PREFIXES["claim"] + "example-statement-without-claim.worksInContext.neighbourhood")
+    assert (claim, RDF.type, CSG.Claim) in graph
+    assert graph.value(claim, CSG.hasSource) == URIRef(PREFIXES["source"] + "example-statement-without-claim")
+    assert graph.value(claim, CSG.claimBasis) == CSG.StatedBySource

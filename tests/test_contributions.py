@@ -382,7 +382,8 @@ def test_an_address_of_another_scheme_is_a_violation(
 
 def test_a_typo_leads_with_did_you_mean_and_what_follows_uses_short_names(tmp_path: Path, capsys) -> None:
     # one typo in a statement whose claim still names the right value: the unknown value comes first,
-    # then the claim that no longer matches, in the short names the rest of the report uses
+    # then what follows from it (the claim that no longer matches, the statement that has no claim),
+    # in the short names the rest of the report uses
     text = (EXAMPLES / "valid" / "Programme-complete.ttl").read_text(encoding="utf-8")
     statement = "csg:worksInContext context:neighbourhood ;"
     typo = tmp_path / "typo.ttl"
@@ -392,6 +393,7 @@ def test_a_typo_leads_with_did_you_mean_and_what_follows_uses_short_names(tmp_pa
     assert [r["constraint"] for r in results] == [
         "shapes:Intervention-context-in-scheme",
         "shapes:Intervention-claim-stated",
+        "shapes:Intervention-statement-has-claim",
     ]
     assert results[0]["message"].startswith("context 'Scool' is not a known context; did you mean 'school'?")
     assert results[1]["message"].startswith(

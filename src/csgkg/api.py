@@ -46,22 +46,35 @@ def validate(root: RootLike = None, *, engine: str = "auto", progress: Any = Non
 
 
 def check(
-    files: Iterable[str | Path], root: RootLike = None, *, engine: str = "auto", limits: Limits | None = None
+    files: Iterable[str | Path],
+    root: RootLike = None,
+    *,
+    engine: str = "auto",
+    limits: Limits | None = None,
+    claims_from_source: bool = False,
 ) -> CheckResult:
     """Check contributed files (Turtle, N-Triples, JSON-LD or the YAML form) with the dataset,
-    within time and memory ``limits``; nothing is written."""
+    within time and memory ``limits``; nothing is written. An RDF file is judged as it is, unless
+    ``claims_from_source`` records an intervention's only source as the claim of each statement
+    lacking one (``CheckResult.claims_made`` says how many, per file)."""
     from csgkg.contribution.check import check_files
 
-    return check_files(as_root(root), [Path(f) for f in files], limits, engine)
+    return check_files(as_root(root), [Path(f) for f in files], limits, engine, claims_from_source)
 
 
 def add(
-    files: Iterable[str | Path], root: RootLike = None, *, engine: str = "auto", limits: Limits | None = None
+    files: Iterable[str | Path],
+    root: RootLike = None,
+    *,
+    engine: str = "auto",
+    limits: Limits | None = None,
+    claims_from_source: bool = False,
 ) -> AddResult:
-    """Check contributed files and, only if they conform, write them into ``data/``."""
+    """Check contributed files and, only if they conform, write them into ``data/``;
+    ``claims_from_source`` as for :func:`check`."""
     from csgkg.contribution.add import add_files
 
-    return add_files(as_root(root), [Path(f) for f in files], limits, engine)
+    return add_files(as_root(root), [Path(f) for f in files], limits, engine, claims_from_source)
 
 
 def build(

@@ -58,7 +58,14 @@ def cmd_add(args: argparse.Namespace) -> int:
     from csgkg.api import add
     from csgkg.validation.text import display_path, format_text
 
-    result = add([Path(f) for f in args.files], root=args.root, engine=args.engine, limits=limits_from(args))
+    result = add(
+        [Path(f) for f in args.files],
+        root=args.root,
+        engine=args.engine,
+        limits=limits_from(args),
+        claims_from_source=args.claims_from_source,
+    )
+    print_claims_made(result.claims_made, "recorded" if result.report.conforms else "would record")
     if not result.report.conforms:
         print(format_text(result.report))
         print("nothing was added: fix the violations above and run `csgkg add` again", file=sys.stderr)
@@ -68,6 +75,29 @@ def cmd_add(args: argparse.Namespace) -> int:
     if result.report.warnings:
         print(format_text(result.report))
     return 0
+
+
+def add_claims_option(parser: argparse.ArgumentParser) -> None:
+    """The --claims-from-source option of ``validate`` and ``add``."""
+    parser.add_argument(
+        "--claims-from-source",
+        action="store_true",
+        help="in a Turtle, N-Triples or JSON-LD file, record an intervention's only source as the claim of "
+        "each of its statements that has no claim (the YAML form always records its claims)",
+    )
+
+
+def print_claims_made(made: dict[Path, int], verb: str) -> None:
+    """Say, per file, how many claims --claims-from-source recorded (or would record)."""
+    from csgkg.core.words import plural
+    from csgkg.validation.text import display_path
+
+    for path, count in made.items():
+        print(
+            f"{display_path(str(path))}: --claims-from-source {verb} {plural(count, 'claim')} citing the "
+            "intervention's only source",
+            file=sys.stderr,
+        )
 
 
 def add_engine_option(parser: argparse.ArgumentParser) -> None:
@@ -95,4 +125,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="Turtle, N-Triples, JSON-LD or YAML form files")
     add_engine_option(p)
     add_limit_options(p)
+    add_claims_option(p)
     p.set_defaults(handler=cmd_add)

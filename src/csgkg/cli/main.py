@@ -42,7 +42,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate the dataset, or contributed files together with it."""
     from csgkg.api import check, validate
-    from csgkg.cli.contribute import limits_from
+    from csgkg.cli.contribute import limits_from, print_claims_made
     from csgkg.core.progress import validation_progress
     from csgkg.validation.report import error_json
     from csgkg.validation.text import format_text
@@ -51,7 +51,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     try:
         root = _root(args)
         if args.files:
-            report = check(args.files, root, engine=engine, limits=limits_from(args)).report
+            checked = check(
+                args.files,
+                root,
+                engine=engine,
+                limits=limits_from(args),
+                claims_from_source=args.claims_from_source,
+            )
+            report = checked.report
+            if args.format != "json":
+                print_claims_made(checked.claims_made, "would record")
         else:
             with validation_progress() as progress:
                 report = validate(root, engine=engine, progress=progress)
@@ -93,12 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "validate", help="validate the dataset, or files (Turtle, N-Triples, JSON-LD, YAML form) with it"
     )
-    p.add_argument("files", nargs="*", metavar="FILE", help="Turtle, N-Triples or JSON-LD files")
+    p.add_argument(
+        "files", nargs="*", metavar="FILE", help="Turtle, N-Triples, JSON-LD or YAML form (.yaml) files"
+    )
     p.add_argument("--format", choices=("text", "json"), default="text", help="report format")
-    from csgkg.cli.contribute import add_engine_option, add_limit_options
+    from csgkg.cli.contribute import add_claims_option, add_engine_option, add_limit_options
 
     add_engine_option(p)
     add_limit_options(p)
+    add_claims_option(p)
     p.set_defaults(handler=cmd_validate)
 
     for register in _extensions():

@@ -85,19 +85,27 @@ class AddResult:
 
     report: ValidationReport
     written: list[Path] = field(default_factory=list)
+    # Claims recorded from an intervention's one source (``claims_from_source``), per contributed file.
+    claims_made: dict[Path, int] = field(default_factory=dict)
 
 
 def add_files(
-    root: DatasetRoot, paths: list[Path], limits: Limits | None = None, engine: str = "auto"
+    root: DatasetRoot,
+    paths: list[Path],
+    limits: Limits | None = None,
+    engine: str = "auto",
+    claims_from_source: bool = False,
 ) -> AddResult:
     """Check contributed files with the dataset and, only if they conform, write each new entry into
     data/ as a canonical Turtle file (all or nothing). A root that is the package's own copy of the
-    dataset is refused before anything is checked (:meth:`DatasetRoot.require_writable`)."""
+    dataset is refused before anything is checked (:meth:`DatasetRoot.require_writable`).
+    ``claims_from_source`` records, for an intervention in an RDF file citing exactly one source, that
+    source as the claim of each statement lacking one (the YAML form always records its claims)."""
     root.require_writable("csgkg add", "data")
-    result = check_files(root, paths, limits, engine)
+    result = check_files(root, paths, limits, engine, claims_from_source)
     if not result.report.conforms:
-        return AddResult(result.report)
+        return AddResult(result.report, claims_made=result.claims_made)
     merged = new_graph()
     for source in result.sources:
         merged += source.graph
-    return AddResult(result.report, write_all(plan_files(root, merged)))
+    return AddResult(result.report, write_all(plan_files(root, merged)), result.claims_made)

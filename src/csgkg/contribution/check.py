@@ -9,7 +9,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,11 +33,17 @@ YAML_SUFFIXES = (".yaml", ".yml")
 TERM = re.compile(r"[^\s,()\[\]{}]+")
 
 
-def read_contribution(path: Path, root: DatasetRoot, graph: Graph, limits: Limits) -> SourceFile:
+def read_contribution(
+    path: Path, root: DatasetRoot, graph: Graph, limits: Limits, claims_from_source: bool = False
+) -> tuple[SourceFile, int]:
     """Read one contributed file (Turtle, N-Triples, JSON-LD or the YAML form) into a SourceFile;
-    ``graph`` is the dataset (the YAML form looks names up in it).
+    ``graph`` is the dataset (the YAML form looks names up in it). Returns the file and how many claims
+    were made for it.
 
-    The limits on size, terms, statements and nesting are checked before anything is parsed.
+    The limits on size, terms, statements and nesting are checked before anything is parsed. The YAML
+    form is a form: it records a claim for each statement it makes. An RDF file is taken as it is (its
+    verdict is what the shapes say about it), unless ``claims_from_source`` asks to record, for an
+    intervention citing exactly one source, that source as the claim of each statement lacking one.
     """
     try:
         status = path.lstat()
@@ -75,12 +81,10 @@ def read_contribution(path: Path, root: DatasetRoot, graph: Graph, limits: Limit
         )
     _check_scan(path, prescan(text, path.suffix), limits)
     if fmt is None:
-        source = parse_yaml_form(text, path, graph)
-    else:
-        parsed = parse_text(text, path, fmt, root)
-        source = SourceFile(path=path, kind="contribution", text=text, graph=parsed)
-    add_implicit_claims(source.graph)
-    return source
+        return parse_yaml_form(text, path, graph), 0
+    parsed = parse_text(text, path, fmt, root)
+    made = add_implicit_claims(parsed) if claims_from_source else 0
+    return SourceFile(path=path, kind="contribution", text=text, graph=parsed), made
 
 
 def _check_scan(path: Path, scan: Scan, limits: Limits) -> None:
@@ -107,6 +111,8 @@ class CheckResult:
 
     report: ValidationReport
     sources: list[SourceFile]
+    # Claims recorded from an intervention's one source (``claims_from_source``), per file.
+    claims_made: dict[Path, int] = field(default_factory=dict)
 
 
 def remove_abandoned_copies(folder: Path) -> None:
@@ -137,15 +143,21 @@ def _index_copy(root: DatasetRoot) -> Iterator[tuple[OxigraphStore, KeyTable | N
         shutil.rmtree(copy, ignore_errors=True)
 
 
-def _read(root: DatasetRoot, paths: list[Path], graph: Graph, limits: Limits) -> tuple[list, list]:
+def _read(
+    root: DatasetRoot, paths: list[Path], graph: Graph, limits: Limits, claims_from_source: bool
+) -> tuple[list, list, dict[Path, int]]:
     """The contributed files read (with the dataset open, so the memory limit now bounds only the
-    contribution's work) and the instance-data policy's results on them."""
+    contribution's work), the instance-data policy's results on them and the claims made per file."""
     rebase_memory_limit()
-    sources = [read_contribution(path, root, graph, limits) for path in paths]
-    return sources, [r for source in sources for r in check_contribution(source, graph)]
+    read = [read_contribution(path, root, graph, limits, claims_from_source) for path in paths]
+    sources = [source for source, _ in read]
+    made = {source.path: count for source, count in read if count}
+    return sources, [r for source in sources for r in check_contribution(source, graph)], made
 
 
-def _check(root: DatasetRoot, paths: list[Path], limits: Limits, engine: str) -> CheckResult:
+def _check(
+    root: DatasetRoot, paths: list[Path], limits: Limits, engine: str, claims_from_source: bool = False
+) -> CheckResult:
     """Read the files, apply the instance-data policy, and validate them with the dataset, their nodes
     and the nodes they refer to as focus nodes: with the fast engine on a copy of the index, or with
     pySHACL on the dataset read by rdflib."""
@@ -153,22 +165,27 @@ def _check(root: DatasetRoot, paths: list[Path], limits: Limits, engine: str) ->
         from csgkg.validation.fast import validate_store
 
         with _index_copy(root) as (store, keys):
-            sources, policy = _read(root, paths, store.graph(), limits)
+            sources, policy, made = _read(root, paths, store.graph(), limits, claims_from_source)
             if not any(r.constraint == "policy:safe-iri" for r in policy):
                 shapes = load_shapes(root)
                 shacl = validate_store(root, store.ox, store.files, shapes, extra=sources, keys=keys)
-                return CheckResult(ValidationReport(policy + shacl.results, engine="fast"), sources)
+                return CheckResult(ValidationReport(policy + shacl.results, engine="fast"), sources, made)
     # pySHACL: asked for, or the files hold an IRI Oxigraph cannot store (the policy result says so).
     dataset = load_dataset(root)
-    sources, policy = _read(root, paths, dataset.graph(), limits)
-    return CheckResult(ValidationReport(policy + validate(dataset, sources).results), sources)
+    sources, policy, made = _read(root, paths, dataset.graph(), limits, claims_from_source)
+    return CheckResult(ValidationReport(policy + validate(dataset, sources).results), sources, made)
 
 
 def check_files(
-    root: DatasetRoot, paths: list[Path], limits: Limits | None = None, engine: str = "auto"
+    root: DatasetRoot,
+    paths: list[Path],
+    limits: Limits | None = None,
+    engine: str = "auto",
+    claims_from_source: bool = False,
 ) -> CheckResult:
     """Read and validate ``paths`` together with the dataset of ``root`` in a worker process within
-    ``limits``; ``engine`` as for :func:`csgkg.validation.run.validate_root` ("auto" is the fast engine)."""
+    ``limits``; ``engine`` as for :func:`csgkg.validation.run.validate_root` ("auto" is the fast engine).
+    ``claims_from_source`` as for :func:`read_contribution`."""
     chosen = choose_engine(engine)
     limits = limits or Limits.from_env()
     what = ", ".join(str(p) for p in paths)
@@ -178,5 +195,5 @@ def check_files(
     )
     if engine == "pyshacl":
         hint += "; the fast engine (--engine fast) checks much faster than pySHACL on a large dataset"
-    arguments = (root, [Path(p) for p in paths], limits, chosen)
+    arguments = (root, [Path(p) for p in paths], limits, chosen, claims_from_source)
     return run_limited(_check, arguments, limits, what, hint, deferred=True)
