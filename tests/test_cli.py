@@ -93,7 +93,14 @@ def test_unknown_file_type_exits_2(tmp_path: Path) -> None:
     odd = tmp_path / "x.csv"
     odd.write_text("a,b\n", encoding="utf-8")
     proc = run("validate", str(odd))
-    assert proc.returncode == 2 and "unknown file type" in proc.stderr
+    assert proc.returncode == 2 and "unknown file type '.csv'" in proc.stderr
+    # the YAML form is one of the types a contribution may have, and the message says so
+    assert ".yaml (the YAML form)" in proc.stderr and ".ttl (Turtle)" in proc.stderr
+
+
+def test_validate_help_names_the_yaml_form() -> None:
+    proc = run("validate", "--help")
+    assert proc.returncode == 0 and "YAML form" in " ".join(proc.stdout.split())
 
 
 def test_invalid_utf8_is_reported_with_its_byte(tmp_path: Path) -> None:

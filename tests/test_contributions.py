@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -443,3 +444,60 @@ def test_new_warns_when_the_name_the_iri_or_the_source_exists(tmp_path: Path, ca
     assert len(warnings) == 2
     assert warnings[0].startswith("the name 'walking bus' is already used by intervention:school-walking-bus")
     assert warnings[1].startswith("source:walking-bus-source already exists in the dataset")
+
+
+# -- the YAML form in its own words -----------------------------------------------------------------
+
+SAFER_STREETS = CONTRIBUTIONS / "valid" / "safer-streets-programme.yaml"
+
+
+def test_a_form_warning_names_the_form_field_and_its_line(tmp_path: Path, capsys) -> None:
+    text = SAFER_STREETS.read_text(encoding="utf-8")
+    form = tmp_path / "no-type.yaml"
+    form.write_text(text.replace("intervention_types: [youth-organising]", "intervention_types: []"))
+    assert main(["--root", str(REPO), "validate", "--format", "json", str(form)]) == 0
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    assert result["constraint"] == "shapes:Intervention-type-recommended"
+    assert result["field"] == "intervention_types" and result["path"] == "csg:interventionType"
+    field_line = text.splitlines().index("intervention_types: [youth-organising]") + 1
+    assert result["line"] == field_line
+    assert "intervention_types" in result["message"] and "csg:" not in result["message"]
+    assert main(["--root", str(REPO), "validate", str(form)]) == 0
+    out = capsys.readouterr().out
+    assert f"Warning at {form.name}:{field_line}  intervention_types" in out.replace(str(tmp_path) + "/", "")
+
+
+def test_a_turtle_warning_still_names_the_property(tmp_path: Path, capsys) -> None:
+    text = (CONTRIBUTIONS / "valid" / "peer-listening-scheme.ttl").read_text(encoding="utf-8")
+    assert "csg:interventionType itype:peer-education ;" in text
+    text = text.replace("csg:interventionType itype:peer-education ;", "")
+    claim = r"claim:peer-listening-scheme\.interventionType\.peer-education\n.*?StatedBySource \.\n"
+    text, removed = re.subn(claim, "", text, flags=re.S)
+    assert removed == 1
+    turtle = tmp_path / "no-type.ttl"
+    turtle.write_text(text, encoding="utf-8")
+    assert main(["--root", str(REPO), "validate", "--format", "json", str(turtle)]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    typed = [r for r in results if r["constraint"] == "shapes:Intervention-type-recommended"]
+    assert typed and typed[0]["field"] is None and "csg:interventionType" in typed[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("broken", "opened", "words"),
+    [
+        ("contexts: [neighbourhood, community", "contexts:", "the list opened with '['"),
+        ('name: "Safer Streets Programme', "name:", "has no closing quote"),
+    ],
+)
+def test_a_yaml_syntax_error_points_at_the_line_of_the_mistake(
+    tmp_path: Path, capsys, broken: str, opened: str, words: str
+) -> None:
+    """PyYAML notices an unclosed list or quotation lines later; the message names the line it opened."""
+    text = SAFER_STREETS.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith(opened))
+    original = text.splitlines()[line - 1]
+    form = tmp_path / "broken.yaml"
+    form.write_text(text.replace(original, broken), encoding="utf-8")
+    assert main(["--root", str(REPO), "validate", str(form)]) == 2
+    err = capsys.readouterr().err
+    assert f"broken.yaml:{line}:" in err and "YAML syntax error" in err and words in err

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from csgkg.contribution.claims import add_implicit_claims
+from csgkg.contribution.formwords import reword_form_results
 from csgkg.contribution.limits import Limits, rebase_memory_limit, run_limited
 from csgkg.contribution.policy import check_contribution
 from csgkg.contribution.prescan import Scan, prescan
@@ -69,7 +70,8 @@ def read_contribution(
             "the limit with --max-bytes",
             kind="refused",
         )
-    fmt = None if path.suffix.lower() in YAML_SUFFIXES else guess_format(path)
+    yaml_form = {suffix: "the YAML form" for suffix in YAML_SUFFIXES}
+    fmt = None if path.suffix.lower() in YAML_SUFFIXES else guess_format(path, also=yaml_form)
     text = read_text(path)
     terms = sum(1 for _ in TERM.finditer(text))
     if terms > limits.max_terms:
@@ -169,11 +171,19 @@ def _check(
             if not any(r.constraint == "policy:safe-iri" for r in policy):
                 shapes = load_shapes(root)
                 shacl = validate_store(root, store.ox, store.files, shapes, extra=sources, keys=keys)
-                return CheckResult(ValidationReport(policy + shacl.results, engine="fast"), sources, made)
+                results = _in_form_words(policy + shacl.results, sources)
+                return CheckResult(ValidationReport(results, engine="fast"), sources, made)
     # pySHACL: asked for, or the files hold an IRI Oxigraph cannot store (the policy result says so).
     dataset = load_dataset(root)
     sources, policy, made = _read(root, paths, dataset.graph(), limits, claims_from_source)
-    return CheckResult(ValidationReport(policy + validate(dataset, sources).results), sources, made)
+    results = _in_form_words(policy + validate(dataset, sources).results, sources)
+    return CheckResult(ValidationReport(results), sources, made)
+
+
+def _in_form_words(results: list, sources: list[SourceFile]) -> list:
+    """The results located in a YAML form, in the form's words (its fields, not RDF properties)."""
+    forms = [source.path for source in sources if source.path.suffix.lower() in YAML_SUFFIXES]
+    return reword_form_results(results, forms) if forms else results
 
 
 def check_files(

@@ -80,6 +80,35 @@ def _locate(node: yaml.Node) -> Any:
     return Located(value, line)
 
 
+# What an unclosed construct is, by PyYAML's context, said where it was opened.
+_UNCLOSED = {
+    "while parsing a flow sequence": "the list opened with '[' on this line is not closed with ']'",
+    "while parsing a flow mapping": "the mapping opened with '{' on this line is not closed with '}'",
+    "while scanning a quoted scalar": "the quoted text that starts on this line has no closing quote",
+}
+_HINTS = {
+    "mapping values are not allowed here": (
+        "a value that contains ': ' must be put in quotes, and a field must not be indented more than "
+        "the one above it"
+    ),
+    "expected <block end>": "the items of one list, or the fields of one mapping, must be indented alike",
+}
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, path: Path) -> InputError:
+    """A YAML syntax error located where the mistake is: for a list, mapping or quotation left open,
+    the line that opened it (PyYAML notices it only further down), else where the parser stopped."""
+    problem, opened = exc.problem_mark, exc.context_mark
+    if opened and problem and opened.line < problem.line and exc.context in _UNCLOSED:
+        message = f"{_UNCLOSED[exc.context]} (noticed on line {problem.line + 1}: {exc.problem})"
+        line, column = opened.line + 1, opened.column + 1
+        return InputError(path, f"YAML syntax error: {message}", line, column, kind="syntax")
+    line, column = (problem.line + 1, problem.column + 1) if problem else (None, None)
+    hints = [hint for start, hint in _HINTS.items() if (exc.problem or "").startswith(start)]
+    hint = f"; {hints[0]}" if hints else ""
+    return InputError(path, f"YAML syntax error: {exc.problem}{hint}", line, column, kind="syntax")
+
+
 def read_yaml(text: str, path: Path) -> Located:
     """Parse the YAML form safely (no tags, no anchors or aliases) and return it with lines."""
     try:
@@ -91,9 +120,7 @@ def read_yaml(text: str, path: Path) -> Located:
                 )
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise InputError(path, f"YAML syntax error: {exc.problem}", line, column, kind="syntax") from None
+        raise _syntax_error(exc, path) from None
     except yaml.YAMLError as exc:
         raise FormError(path, f"YAML error: {exc}") from None
     if node is None or not isinstance(node, yaml.MappingNode):
@@ -205,6 +232,8 @@ def form_to_graph(form: Located, path: Path, dataset_graph: Graph) -> tuple[Grap
             raise FormError(path, f"'{key}' takes one value, not a list", fields[key].line)
         for item in items:
             _add_statement(graph, index, node, prop, prefix, item, path, resolver, default_source)
+        if key in fields:  # a field left empty: a result about it points at the field
+            index.setdefault((node, prop), fields[key].line)
     return graph, index
 
 

@@ -42,8 +42,9 @@ class SourceFile:
         return set(self.graph.subjects())
 
 
-def guess_format(path: Path) -> str:
-    """The rdflib parser name for ``path``'s extension, or an InputError."""
+def guess_format(path: Path, also: dict[str, str] | None = None) -> str:
+    """The rdflib parser name for ``path``'s extension, or an InputError; ``also`` names further file
+    types the caller reads itself (suffix → what it is), listed in the message as accepted."""
     fmt = FORMATS.get(path.suffix.lower())
     if path.suffix.lower() in (".rdf", ".owl", ".xml"):
         raise InputError(
@@ -53,8 +54,11 @@ def guess_format(path: Path) -> str:
             kind="refused",
         )
     if fmt is None:
-        known = ", ".join(sorted(FORMATS))
-        raise InputError(path, f"unknown file type {path.suffix!r}; use one of {known}", kind="refused")
+        kinds = {".ttl": "Turtle", ".nt": "N-Triples", ".jsonld": "JSON-LD", ".json": "JSON-LD"}
+        kinds.update(also or {})
+        known = ", ".join(f"{suffix} ({kinds.get(suffix, 'RDF')})" for suffix in sorted({*FORMATS, *kinds}))
+        what = f"unknown file type {path.suffix!r}" if path.suffix else "the file name has no extension"
+        raise InputError(path, f"{what}; use one of {known}", kind="refused")
     return fmt
 
 

@@ -63,6 +63,7 @@ class ValidationResult:
     message: str
     value: str | None = None
     component: str | None = None
+    field: str | None = None  # the YAML form's field, for a result located in a form
 
     def as_json(self) -> dict:
         """The result as a JSON-ready dict."""

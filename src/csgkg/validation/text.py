@@ -32,7 +32,7 @@ def format_text(report: ValidationReport) -> str:
         for focus, results in nodes.items():
             lines.append(f"  {focus}")
             for r in results:
-                prop = r.path or "(the node itself)"
+                prop = r.field or r.path or "(the node itself)"
                 value = f" = {r.value}" if r.value and r.value not in r.message else ""
                 lines.append(f"    {r.severity} at {file}:{r.line or '?'}  {prop}{value}")
                 lines.append(f"      {r.message}")
