@@ -58,3 +58,11 @@ def load_synth() -> ModuleType:
     sys.modules["csgkg_synth"] = module
     spec.loader.exec_module(module)
     return module
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives Chromium (through the ``browser`` fixture, also behind ``page`` and
+    ``phone``) is marked ``browser``, so that ``scripts/test --quick`` can leave it out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import SKOS
 
 from conftest import copy_root
 from csgkg.publish.pipeline import build
+
+pytestmark = pytest.mark.slow  # each test runs whole builds
 
 FILES = ("csgkg.ttl", "csgkg.nt", "csgkg.jsonld", "csgkg-inferred.ttl", "context.jsonld")
 

@@ -117,6 +117,7 @@ def test_remote_jsonld_context_is_never_fetched(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "never fetches" in proc.stderr
 
 
+@pytest.mark.slow
 def test_build_from_a_subfolder_uses_that_root(tmp_root) -> None:
     proc = run("build", cwd=tmp_root.data_dir)
     assert proc.returncode == 0, proc.stderr

@@ -464,7 +464,7 @@ def test_a_form_warning_names_the_form_field_and_its_line(tmp_path: Path, capsys
     assert "intervention_types" in result["message"] and "csg:" not in result["message"]
     assert main(["--root", str(REPO), "validate", str(form)]) == 0
     out = capsys.readouterr().out
-    assert f"Warning at {form.name}:{field_line}  intervention_types" in out.replace(str(tmp_path) + "/", "")
+    assert re.search(rf"Warning at \S*{form.name}:{field_line}  intervention_types\n", out), out
 
 
 def test_a_turtle_warning_still_names_the_property(tmp_path: Path, capsys) -> None:

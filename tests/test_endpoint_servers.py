@@ -36,6 +36,7 @@ from csgkg.sparql.api import list_queries
 from endpoint_fixtures import oxigraph_server
 
 pytestmark = [
+    pytest.mark.slow,  # starts Virtuoso and an Oxigraph server
     pytest.mark.xdist_group("endpoint-servers"),
     pytest.mark.skipif(sys.platform != "linux", reason="the servers run on Linux"),
 ]

@@ -40,6 +40,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> DatasetRoot:
     return DatasetRoot(out)
 
 
+@pytest.mark.slow
 def test_synthetic_registry_gives_pyshacls_results(registry: DatasetRoot) -> None:
     fast = fast_validate(registry)
     slow = validate(load_dataset(registry))

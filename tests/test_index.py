@@ -19,6 +19,8 @@ from csgkg.publish.pipeline import build
 from csgkg.sparql.api import list_queries, query, run_example, run_stored
 from csgkg.store.index import State, open_index, store_dir
 
+pytestmark = pytest.mark.slow  # each test builds the on-disk index of a private root
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> DatasetRoot:

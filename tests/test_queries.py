@@ -389,6 +389,7 @@ def test_an_unknown_facet_names_the_closest_and_every_facet(root: DatasetRoot) -
     assert "works in context" in message and "evidence status" in message
 
 
+@pytest.mark.slow
 def test_compare_every_pair_of_interventions_against_the_graph(root: DatasetRoot, graph: Graph) -> None:
     facets = facets_of(graph)
     assert {"works in context", "associated country", "involved organisation"} <= set(facets)

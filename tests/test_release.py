@@ -369,6 +369,7 @@ def test_csvw_catches_a_broken_reference(release, tmp_path) -> None:
         assert run.returncode != 0 and "FAIL" in run.stdout
 
 
+@pytest.mark.slow
 def test_the_build_refuses_a_reference_that_does_not_resolve(tmp_path, capsys) -> None:
     """A concept whose dcterms:source names no source conforms to the shapes (they leave
     dcterms:source open), but the release would link to a row that is not in sources.csv: the
@@ -649,6 +650,7 @@ def _section(text: str, heading: str) -> str:
     return text[start : end if end != -1 else len(text)]
 
 
+@pytest.mark.slow
 def test_changes_since_an_older_dist_folder(release, tmp_path) -> None:
     """An older dist/ without one intervention, with one that has since gone, and with one changed:
     CHANGES.md lists each where it belongs, and nothing else."""
@@ -697,6 +699,7 @@ def _git(folder: Path, *args: str) -> None:
     )
 
 
+@pytest.mark.slow
 def test_changes_since_the_newest_git_tag(tmp_path) -> None:
     root = copy_root(tmp_path / "root")
     _git(root.path, "init", "-q")
@@ -719,6 +722,7 @@ def test_changes_since_the_newest_git_tag(tmp_path) -> None:
     assert f'{heading}\n\n- added: skos:altLabel: "restorative practice"' in changes
 
 
+@pytest.mark.slow
 def test_since_an_unknown_tag_is_a_clear_error(tmp_path) -> None:
     from csgkg.cli.main import main
 
@@ -729,6 +733,7 @@ def test_since_an_unknown_tag_is_a_clear_error(tmp_path) -> None:
 # -- determinism -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(release, tmp_path) -> None:
     """A second build, in another process with another hash seed, writes the same bytes."""
     other = copy_root(tmp_path / "other")

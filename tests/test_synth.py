@@ -8,12 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO
 from csgkg.core.root import DatasetRoot
 from csgkg.io.parse import load_dataset
 from csgkg.validation.run import validate
 
 
+@pytest.mark.slow
 def test_synthetic_registry_reports_exactly_its_injected_violations(tmp_path: Path) -> None:
     out = tmp_path / "synth"
     subprocess.run(
