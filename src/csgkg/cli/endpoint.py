@@ -5,47 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from csgkg.cli import values
 from csgkg.core.namespaces import DATASET_IRI
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
-    return value
-
-
-def _whole_seconds(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number of seconds: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 second, not {text}")
-    return value
-
-
-def _megabytes(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 MB, not {text}")
-    return value
-
-
-def _at_least_one(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {text}")
-    return value
 
 
 def _port(text: str) -> int:
@@ -87,14 +48,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--timeout",
-        type=_whole_seconds,
+        type=values.whole_seconds,
         default=DEFAULT_QUERY_TIMEOUT,
         metavar="S",
         help=f"stop a query after S seconds, with HTTP 503 (default {DEFAULT_QUERY_TIMEOUT})",
     )
     p.add_argument(
         "--max-answer-mb",
-        type=_megabytes,
+        type=values.megabytes,
         default=DEFAULT_MAX_ANSWER_MB,
         metavar="MB",
         help="stop a query whose answer grows past MB megabytes, with HTTP 500 "
@@ -102,7 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--max-running",
-        type=_at_least_one,
+        type=values.whole_number,
         default=DEFAULT_MAX_RUNNING,
         metavar="N",
         help="run at most N queries at once; others wait their turn within their own time "
@@ -147,7 +108,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=values.seconds,
         default=DEFAULT_PUSH_TIMEOUT,
         metavar="S",
         help="stop after S seconds: the whole push, upload, retries and count included, however "
@@ -155,7 +116,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--max-answer-mb",
-        type=_megabytes,
+        type=values.megabytes,
         default=DEFAULT_REMOTE_ANSWER_MB,
         metavar="N",
         help="stop reading an answer of the store larger than N megabytes (1 MB = 1,000,000 bytes) "

@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from csgkg.cli import values
 from csgkg.core.deadline import DEFAULT_QUERY_TIMEOUT as DEFAULT_TIMEOUT
 from csgkg.core.errors import InputError, UsageError
 from csgkg.core.words import article
@@ -82,7 +83,7 @@ def _remote_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=_seconds,
+        type=values.seconds,
         default=DEFAULT_TIMEOUT,
         metavar="S",
         help="stop after S seconds, on the dataset or at --endpoint (there: the whole call, retries "
@@ -90,7 +91,7 @@ def _remote_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--max-answer-mb",
-        type=megabytes,
+        type=values.megabytes,
         default=DEFAULT_MAX_ANSWER_MB,
         metavar="N",
         help="with --endpoint: stop reading an answer larger than N megabytes (1 MB = 1,000,000 "
@@ -98,25 +99,6 @@ def _remote_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
-    return value
-
-
-def megabytes(text: str) -> float:
-    """The ``--max-answer-mb`` value: a number of megabytes above 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 MB, not {text}")
-    return value
 
 
 def _root(args: argparse.Namespace):

@@ -41,7 +41,6 @@ from csgkg.io.endpoint_errors import (
     EndpointTruncated,
     EndpointUnreachable,
     NotSparqlResults,
-    http_status_error,
     one_line,
 )
 from csgkg.io.session import Session
@@ -208,15 +207,7 @@ def _query_once(
         {"Content-Type": "application/x-www-form-urlencoded", "Accept": RESULTS_ACCEPT},
         urlencode(form).encode("utf-8"),
     )
-    if not 200 <= response.status < 300:
-        raise http_status_error(
-            session.endpoint,
-            response.status,
-            response.reason,
-            response.body,
-            session.credentials,
-            location=response.headers.get("Location"),
-        )
+    session.succeeded(response)
     content_type = response.headers.get("Content-Type", "")
     return _check_results(session.endpoint, content_type, response.body, session.credentials)
 

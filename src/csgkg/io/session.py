@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from csgkg.core.credentials import Credentials
 from csgkg.io.challenge import Answer, choose, parse_challenges
-from csgkg.io.endpoint_errors import EndpointError
+from csgkg.io.endpoint_errors import EndpointError, http_status_error
 from csgkg.io.transport import Body, Limits, Response, exchange, request_target
 
 MAX_AUTH_ROUNDS = 3
@@ -68,6 +68,20 @@ class Session:
                 return response
         assert response is not None
         return response
+
+    def succeeded(self, response: Response) -> Response:
+        """``response`` when its status is 2xx, else the error naming the endpoint (no secret), with
+        what the server said and where it redirects to."""
+        if 200 <= response.status < 300:
+            return response
+        raise http_status_error(
+            self.endpoint,
+            response.status,
+            response.reason,
+            response.body,
+            self.credentials,
+            location=response.headers.get("Location"),
+        )
 
     def credentials_used(self) -> str | None:
         """How the credentials were used, for a report (no secret): None when there are none."""

@@ -26,7 +26,7 @@ from csgkg.core.credentials import credentials_for, redact_url
 from csgkg.core.errors import UsageError
 from csgkg.core.namespaces import DATASET_IRI
 from csgkg.core.words import plural
-from csgkg.io.endpoint_errors import EndpointHTTPError, NotSparqlResults, http_status_error
+from csgkg.io.endpoint_errors import EndpointHTTPError, NotSparqlResults
 from csgkg.io.remote import (
     DEFAULT_MAX_ANSWER_MB,
     DEFAULT_RETRIES,
@@ -166,17 +166,7 @@ class Upload:
 def _put_once(session: Session, url: str, body: bytes | Upload, media_type: str) -> int:
     """One PUT of ``body`` to ``url`` as ``media_type``; the status, or the error naming the store."""
     headers = {"Content-Type": media_type, "Accept": "*/*"}
-    response = session.request("PUT", url, headers, body)
-    if not 200 <= response.status < 300:
-        raise http_status_error(
-            session.endpoint,
-            response.status,
-            response.reason,
-            response.body,
-            session.credentials,
-            location=response.headers.get("Location"),
-        )
-    return response.status
+    return session.succeeded(session.request("PUT", url, headers, body)).status
 
 
 def push(
