@@ -11,12 +11,13 @@ documents that name it by its address.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from csgkg.core.files import write_atomic
 from csgkg.core.namespaces import CSG, SCHEMA
@@ -68,6 +69,9 @@ def context_loader(context_file: Path) -> DocumentLoader:
 LABELS = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
 BESIDE_LABEL = (SCHEMA.url, DCTERMS.bibliographicCitation)
 NEVER = {"@embed": "@never"}
+# How many interventions one call of pyld frames: pyld looks for the claims of each among all the
+# nodes it is given, so a fixed batch keeps the time linear, and shares the cost of each call.
+BATCH = 20
 
 
 def _iri_properties(graph: Graph, subjects: list[URIRef]) -> dict[URIRef, set[URIRef]]:
@@ -137,20 +141,120 @@ def _stable(node: Any) -> Any:
     return node
 
 
+def _embedded_nodes(graph: Graph, top: Node, links: dict[str, list[str]]) -> set[Node]:
+    """The nodes whose triples framing ``top`` reads: ``top``, its claims (the nodes whose
+    ``rdf:subject`` it is), the nodes it links to by a property that ``links`` (property -> the
+    properties shown beside it) embeds, and every node that pyld embeds with its implicit frame
+    from those: blank nodes anywhere, and the values of the properties shown beside a link."""
+    nodes: set[Node] = {top, *graph.subjects(RDF.subject, top)}
+    implicit: list[Node] = []
+    for node in list(nodes):
+        implicit.extend(o for o in graph.objects(node) if isinstance(o, BNode))
+    for prop, value in graph.predicate_objects(top):
+        shown = links.get(str(prop))
+        if shown is None or not isinstance(value, URIRef) or prop == RDF.type:
+            continue
+        nodes.add(value)
+        beside = graph.predicate_objects(value)
+        implicit.extend(o for p, o in beside if isinstance(o, BNode) or str(p) in shown)
+    while implicit:  # an implicit frame embeds every node it reaches (once)
+        node = implicit.pop()
+        if node in nodes or isinstance(node, Literal):
+            continue
+        nodes.add(node)
+        implicit.extend(o for p, o in graph.predicate_objects(node) if p != RDF.type)
+    return nodes
+
+
+Group = tuple[list[Node], set[Node]]  # tops framed together, and the nodes whose triples they read
+
+
+def _groups(graph: Graph, tops: list[Node], links: dict[str, list[str]]) -> list[Group]:
+    """``tops`` in groups framed together, each with the nodes framing it reads: one group per
+    top, except that tops whose documents would share a blank node are framed together, so that
+    pyld keeps or prunes its identifier as it does when the whole graph is framed at once."""
+    groups: list[Group] = []
+    holder: dict[Node, int] = {}  # blank node -> index of the group that reads it
+    for top in tops:
+        nodes = _embedded_nodes(graph, top, links)
+        shared = sorted({holder[n] for n in nodes if n in holder}, reverse=True)
+        members = [top]
+        for index in shared:  # merge the groups sharing a blank node with this one
+            merged, merged_nodes = groups[index]
+            members = merged + members
+            nodes |= merged_nodes
+            groups[index] = ([], set())
+        groups.append((members, nodes))
+        holder.update((n, len(groups) - 1) for n in nodes if isinstance(n, BNode))
+    return [(members, nodes) for members, nodes in groups if members]
+
+
+def _batches(groups: list[Group], size: int = BATCH) -> Iterator[Group]:
+    """``groups`` joined into batches of about ``size`` tops (a group is never split)."""
+    members: list[Node] = []
+    reads: set[Node] = set()
+    for group_members, group_reads in groups:
+        members += group_members
+        reads |= group_reads
+        if len(members) >= size:
+            yield members, reads
+            members, reads = [], set()
+    if members:
+        yield members, reads
+
+
 def framed_interventions(graph: Graph, context_file: Path) -> dict[str, Any]:
     """``graph``'s interventions framed as nested documents (a JSON-LD object with ``@graph``) whose
-    ``@context`` is :func:`embedded_context`, inline."""
+    ``@context`` is :func:`embedded_context`, inline.
+
+    pyld frames the interventions a batch at a time (:data:`BATCH`), each batch over only the nodes
+    its documents read (:func:`_embedded_nodes`), so the work grows linearly with the number of
+    interventions. The documents are those of framing the whole graph in one call: pyld frames
+    each top-level node afresh (a node embedded in one document is embedded again in the next),
+    :func:`frame` frames every link explicitly, and the interventions whose documents share a
+    blank node are framed together, so that pyld keeps its identifier.
+    The interventions that are blank nodes, which a frame cannot name, are framed in one call
+    over the whole graph.
+    """
     from pyld import jsonld
 
-    options = {"documentLoader": local_document_loader({})}  # nothing to load: refuse every IRI
+    options = {
+        "documentLoader": local_document_loader({}),  # nothing to load: refuse every IRI
+        "omitDefault": True,
+        "embed": "@once",
+        "omitGraph": False,
+    }
+    the_frame = frame(graph, embedded_context(context_file))
+    links = {  # the embedded links: property -> the properties shown beside the linked node
+        prop: [key for key in value if not key.startswith("@")]
+        for prop, value in the_frame.items()
+        if not prop.startswith("@") and prop != "claims" and value != NEVER
+    }
+    graph = canonical(graph)  # blank nodes labelled as in the other formats
+    tops = sorted({s for t in the_frame["@type"] for s in graph.subjects(RDF.type, URIRef(t))}, key=str)
     # rdflib writes expanded JSON-LD (no context) twice as fast as pyld's from_rdf reads N-Quads.
-    expanded = json.loads(canonical(graph).serialize(format="json-ld"))
-    framed = jsonld.frame(
-        expanded,
-        frame(graph, embedded_context(context_file)),
-        {**options, "omitDefault": True, "embed": "@once", "omitGraph": False},
-    )
-    return _stable(framed)
+    expanded = json.loads(graph.serialize(format="json-ld"))
+    expanded = expanded if isinstance(expanded, list) else expanded.get("@graph", [expanded])
+    if any(isinstance(top, BNode) for top in tops):
+        calls = [(expanded, the_frame)]
+    else:
+        by_id = {node["@id"]: node for node in expanded}
+        calls = [
+            (
+                [by_id[n] for n in sorted(map(_node_id, reads)) if n in by_id],
+                {**the_frame, "@id": [str(top) for top in members]},
+            )
+            for members, reads in _batches(_groups(graph, tops, links))
+        ]
+    documents: list[Any] = []
+    for nodes, selected in calls:
+        documents.extend(jsonld.frame(nodes, selected, options)["@graph"])
+    return _stable({"@context": the_frame["@context"], "@graph": documents})
+
+
+def _node_id(node: Node) -> str:
+    """The ``@id`` that rdflib's JSON-LD gives ``node``."""
+    return node.n3() if isinstance(node, BNode) else str(node)
 
 
 def write_interventions_json(graph: Graph, context_file: Path, dist: Path) -> Path:

@@ -1,0 +1,100 @@
+"""interventions.json frames the interventions in small batches, each over the triples its documents
+can show; the result must be byte for byte what pyld gives when it frames the whole graph at once
+(the reference below, which only this test keeps)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from conftest import load_synth
+from csgkg.core.namespaces import CSG
+from csgkg.core.root import DatasetRoot
+from csgkg.io.parse import Dataset, load_dataset
+from csgkg.io.serialise import canonical
+from csgkg.publish.release import framing
+from csgkg.publish.release.framing import framed_interventions
+from csgkg.publish.release.records import Catalogue
+
+EX = "http://example.org/framing-test/"
+
+
+def whole_graph_framing(graph: Graph, context_file: Path) -> dict[str, Any]:
+    """The reference: the whole graph framed by pyld in one call, as interventions.json once was."""
+    from pyld import jsonld
+
+    expanded = json.loads(canonical(graph).serialize(format="json-ld"))
+    framed = jsonld.frame(
+        expanded,
+        framing.frame(graph, framing.embedded_context(context_file)),
+        {
+            "documentLoader": framing.local_document_loader({}),
+            "omitDefault": True,
+            "embed": "@once",
+            "omitGraph": False,
+        },
+    )
+    return framing._stable(framed)
+
+
+def written(document: dict[str, Any]) -> str:
+    """``document`` as write_interventions_json writes it."""
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def assert_same_as_whole_graph(graph: Graph, context_file: Path) -> dict[str, Any]:
+    document = framed_interventions(graph, context_file)
+    reference = whole_graph_framing(graph, context_file)
+    assert document["@graph"], "the graph has interventions to frame"
+    assert written(document) == written(reference)
+    return document
+
+
+def test_real_dataset_framed_in_batches_as_in_one_call(dataset: Dataset, root: DatasetRoot) -> None:
+    assert_same_as_whole_graph(dataset.graph(), root.context_file)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> DatasetRoot:
+    """A synthetic root of 50 interventions (more than one batch), without injected violations."""
+    out = tmp_path_factory.mktemp("framing") / "root"
+    load_synth().synthesise(50, 7, out, share=0.0)
+    return DatasetRoot(out)
+
+
+@pytest.mark.slow  # writes and loads a synthetic registry
+def test_synthetic_dataset_framed_in_batches_as_in_one_call(synthetic: DatasetRoot) -> None:
+    graph = load_dataset(synthetic).graph()
+    document = assert_same_as_whole_graph(graph, synthetic.context_file)
+    assert len(document["@graph"]) > framing.BATCH
+
+
+@pytest.mark.slow  # writes and loads a synthetic registry
+def test_blank_nodes_framed_as_in_one_call(synthetic: DatasetRoot) -> None:
+    """Blank nodes keep or lose their identifiers as in one call: one used by a single intervention
+    is embedded without one, one shared by two interventions of different batches keeps it."""
+    graph = load_dataset(synthetic).graph()
+    first, *_, last = (URIRef(i) for i in Catalogue(graph).intervention_iris)
+    own, shared = BNode(), BNode()
+    graph.add((first, URIRef(EX + "note"), own))
+    graph.add((own, RDFS.comment, Literal("only here")))
+    graph.add((first, URIRef(EX + "note"), shared))
+    graph.add((last, URIRef(EX + "note"), shared))
+    graph.add((shared, RDFS.comment, Literal("in two documents")))
+    text = written(assert_same_as_whole_graph(graph, synthetic.context_file))
+    assert "only here" in text and text.count("in two documents") == 2
+
+
+@pytest.mark.slow  # writes and loads a synthetic registry
+def test_a_blank_intervention_framed_as_in_one_call(synthetic: DatasetRoot) -> None:
+    """An intervention without an IRI (which a frame cannot name) is framed too."""
+    graph = load_dataset(synthetic).graph()
+    node = BNode()
+    graph.add((node, RDF.type, CSG.Intervention))
+    graph.add((node, RDFS.label, Literal("nameless", lang="en")))
+    assert "nameless" in written(assert_same_as_whole_graph(graph, synthetic.context_file))
