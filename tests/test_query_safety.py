@@ -224,3 +224,62 @@ def test_the_command_line_refuses_an_injected_value(capsys) -> None:
     assert code == 2
     assert captured.out == ""
     assert "unknown context" in captured.err and "nearest valid values: school" in captured.err
+
+
+# -- a text that passed the checks is not read again -------------------------------------------------
+
+SAFE = "SELECT ?s WHERE { VALUES ?s { <https://w3id.org/csgkg/id/intervention/x> } ?s ?p ?o }"
+SAFE_BINDINGS = {"s": [URIRef("https://w3id.org/csgkg/id/intervention/x")]}
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list[str]:
+    """Every text the slow checker reads, in order."""
+    from csgkg.sparql import checked
+
+    read: list[str] = []
+
+    def counting(text: str):
+        read.append(text)
+        return parse_checked(text)
+
+    monkeypatch.setattr(checked, "parse_checked", counting)
+    return read
+
+
+def test_a_checked_text_is_read_once_per_text_and_values(tmp_path, counted) -> None:
+    from csgkg.sparql.checked import check_query
+
+    root = DatasetRoot(tmp_path)
+    check_query(SAFE, SAFE_BINDINGS, root)
+    check_query(SAFE, SAFE_BINDINGS, root)
+    assert counted == [SAFE]
+    other = SAFE.replace("/x>", "/y>")
+    check_query(other, {"s": [URIRef("https://w3id.org/csgkg/id/intervention/y")]}, root)
+    assert counted == [SAFE, other]
+    # the same text with other values is another check: the recorded verdict does not vouch for it
+    with pytest.raises(UsageError):
+        check_query(SAFE, {"s": [URIRef("https://w3id.org/csgkg/id/intervention/z")]}, root)
+    assert len(counted) == 3
+
+
+def test_a_refused_text_is_never_recorded(tmp_path, counted) -> None:
+    from csgkg.sparql.checked import CHECKED_DIR, check_query
+
+    root = DatasetRoot(tmp_path)
+    unsafe = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    for _ in range(2):
+        with pytest.raises(UnsafeQueryError):
+            check_query(unsafe, {}, root)
+    assert counted == [unsafe, unsafe]
+    assert not (tmp_path / CHECKED_DIR).exists() or not any((tmp_path / CHECKED_DIR).iterdir())
+
+
+def test_a_root_that_cannot_be_written_is_checked_every_time(tmp_path, counted) -> None:
+    from csgkg.sparql.checked import check_query
+
+    (tmp_path / "build").write_text("a file where the folder would go", encoding="utf-8")
+    root = DatasetRoot(tmp_path)
+    check_query(SAFE, SAFE_BINDINGS, root)
+    check_query(SAFE, SAFE_BINDINGS, root)
+    assert counted == [SAFE, SAFE]

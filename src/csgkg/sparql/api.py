@@ -115,14 +115,12 @@ def run_stored(
     1,000,000 bytes) is not read; both raise an
     :class:`~csgkg.io.endpoint_errors.EndpointError` (exit code 3).
     """
-    from csgkg.sparql.binding import check_bound_values
-    from csgkg.sparql.safety import parse_checked
+    from csgkg.sparql.checked import check_query
 
     dataset_root = as_root(root)
     store = store or open_store(dataset_root, backend)
     text, bindings = bind_parameters(stored, params or {}, dataset_root, store)
-    translated = parse_checked(text)
-    check_bound_values(translated.algebra, bindings)
+    check_query(text, bindings, dataset_root)
     if endpoint:
         from csgkg.io.remote import run_remote_select
 
