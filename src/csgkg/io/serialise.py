@@ -10,10 +10,17 @@ from rdflib import BNode, Graph
 from csgkg.core.namespaces import bind_prefixes, new_graph
 
 
+class CanonicalGraph(Graph):
+    """A graph made by :func:`canonical`: its blank nodes already carry their canonical labels and
+    only the csgkg prefixes are bound, so the serialisers use it as it is, without another copy."""
+
+
 def to_turtle(graph: Graph) -> str:
     """Canonical Turtle: rdflib's ``longturtle`` (sorted, one statement a line), stable prefixes."""
-    out = new_graph()
-    out += canonical(graph)
+    out = canonical(graph)
+    if not isinstance(out, CanonicalGraph):
+        out = new_graph()
+        out += graph
     text = out.serialize(format="longturtle")
     return _drop_unused_prefixes(text)
 
@@ -31,12 +38,17 @@ def _drop_unused_prefixes(text: str) -> str:
 
 
 def canonical(graph: Graph) -> Graph:
-    """``graph`` with blank nodes relabelled canonically, so their labels do not change between runs."""
+    """``graph`` with blank nodes relabelled canonically, so their labels do not change between runs:
+    a :class:`CanonicalGraph` (returned as it is when given one), or ``graph`` itself when it has no
+    blank node. Relabelling reads the whole graph, so a caller that serialises one graph in several
+    formats makes it canonical once and passes the result on; it must not change it afterwards."""
     from rdflib.compare import to_canonical_graph
 
+    if isinstance(graph, CanonicalGraph):
+        return graph
     if not any(isinstance(t, BNode) for triple in graph for t in triple):
         return graph
-    out = new_graph()
+    out = bind_prefixes(CanonicalGraph(bind_namespaces="none"))
     out += to_canonical_graph(graph)
     return out
 

@@ -22,7 +22,7 @@ from csgkg.core.files import replaced_folder, write_atomic
 from csgkg.core.namespaces import CSG, new_graph
 from csgkg.core.root import DatasetRoot
 from csgkg.core.words import plural
-from csgkg.io.serialise import load_context, to_jsonld, to_ntriples, to_turtle
+from csgkg.io.serialise import canonical, load_context, to_jsonld, to_ntriples, to_turtle
 from csgkg.publish.inference import owl_rl_closure
 from csgkg.publish.release import write_release
 from csgkg.publish.released import sources_file
@@ -110,6 +110,7 @@ def build(
         reporter.task("OWL 2 RL closure", total=None)
     inferred = owl_rl_closure(graph, root.path / "ontology" / "imports" / "skos-axioms.ttl")  # infer
     result.inferred_triples = len(inferred)
+    graph = canonical(graph)  # once, for every format below
     dist = root.dist_dir
     with replaced_folder(dist) as out:
         if reporter is not None:
