@@ -400,8 +400,7 @@ def test_the_build_refuses_a_reference_that_does_not_resolve(tmp_path, capsys) -
 
 
 def test_unresolved_references_lists_each_missing_value(expected) -> None:
-    from csgkg.publish.release.foreign_keys import unresolved_references
-    from csgkg.publish.release.tables import tables
+    from csgkg.publish.release.tables import tables, unresolved_references
 
     graph = Graph()
     graph += expected

@@ -4,7 +4,8 @@ Each table has fixed columns, ``id`` first; a column with several values joins t
 rows are sorted by ``id``. The tables and ``csgkg-metadata.json`` are written from the same column
 definitions, so every column is described. A column whose values are the ids of another table (or
 of its own) names that table, and the metadata declares it as a CSVW foreign key; the build checks
-that every such value is an id there (:mod:`csgkg.publish.release.foreign_keys`) before writing.
+that every such value is an id there (:func:`check_references`, the check a CSVW validator makes with the
+``foreignKeys``) before writing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,6 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from csgkg.core.files import write_atomic
 from csgkg.core.namespaces import CSG, SCHEMA
-from csgkg.publish.release.foreign_keys import check_references
 from csgkg.publish.release.records import FACETS, Catalogue
 from csgkg.publish.release.version import TITLE, ReleaseError, ReleaseInfo
 
@@ -412,3 +412,52 @@ def write_tables(graph: Graph, info: ReleaseInfo, dist: Path) -> list[Path]:
     write_atomic(dist / METADATA_FILE, text)
     written.append(dist / METADATA_FILE)
     return written
+
+
+# -- foreign keys: a referencing value must be an id of the table it names ---------------------------
+
+MAX_SHOWN = 10
+
+
+def unresolved_references(tables: Sequence[Table], rows: Mapping[str, list[list[str]]]) -> list[str]:
+    """One message for each value of a referencing column (:meth:`Column.split`) that
+    is not an ``id`` of the table it references, in table, row and column order.
+
+    ``rows`` maps each table's name to its rows (as :meth:`Table.rows` gives them, ``id`` first).
+    A reference to a table not in ``tables`` is reported too.
+    """
+    ids = {table.name: {row[0] for row in rows[table.name]} for table in tables}
+    problems = []
+    for table in tables:
+        for position, column in enumerate(table.columns):
+            if column.references is None:
+                continue
+            if column.references not in ids:
+                problems.append(
+                    f"{table.file}: column {column.name!r} references {column.references}.csv, "
+                    "which the release does not have"
+                )
+                continue
+            keys = ids[column.references]
+            for row in rows[table.name]:
+                problems.extend(
+                    f"{table.file}: row <{row[0]}>, column {column.name!r}: <{value}> is not an id in "
+                    f"{column.references}.csv"
+                    for value in column.split(row[position])
+                    if value not in keys
+                )
+    return problems
+
+
+def check_references(tables: Sequence[Table], rows: Mapping[str, list[list[str]]]) -> None:
+    """Raise :class:`ReleaseError` listing the unresolved references (the first ten), if any."""
+    problems = unresolved_references(tables, rows)
+    if not problems:
+        return
+    shown = "\n  ".join(problems[:MAX_SHOWN])
+    more = f"\n  ... and {len(problems) - MAX_SHOWN} more" if len(problems) > MAX_SHOWN else ""
+    raise ReleaseError(
+        f"{len(problems)} reference(s) in the CSV tables do not resolve: each must be the id of a row "
+        f"of the table its column names in csgkg-metadata.json (foreignKeys). Add the missing "
+        f"resources to the data, or correct the IRIs:\n  {shown}{more}"
+    )
