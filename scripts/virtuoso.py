@@ -21,12 +21,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from csgkg.publish.serve import stop_server, wait_until_ready
 
 LOOPBACK = "127.0.0.1"
 PACKAGE = "virtuoso-opensource"
@@ -155,36 +154,6 @@ MaxQueryExecutionTime      = 120
     return config
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
-    """Return once ``url`` answers ``ASK {}``; fail if the server exits or time runs out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            raise RuntimeError(f"virtuoso-t exited with status {process.returncode}:\n{tail}")
-        try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
-
-
-def stop(process: subprocess.Popen, grace: float = 30.0) -> None:
-    """Stop ``process`` and its process group (it was started in a new session)."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(grace)
-
-
 @contextlib.contextmanager
 def serve(parent: Path | None = None, timeout: float = STARTUP_SECONDS) -> Iterator[Virtuoso]:
     """A throwaway Virtuoso on free loopback ports, with a user who may write through the Graph Store."""
@@ -205,7 +174,7 @@ def serve(parent: Path | None = None, timeout: float = STARTUP_SECONDS) -> Itera
         )
     server = Virtuoso(f"http://{LOOPBACK}:{http_port}", isql_port, folder)
     try:
-        wait_until_up(server.sparql, process, folder / "virtuoso.log", timeout)
+        wait_until_ready(process, server.sparql, folder / "virtuoso.log", "virtuoso-t", timeout)
         # A fresh database's dba password is "dba": change it first, then work as dba.
         Virtuoso(server.base, isql_port, folder, dba_password="dba").isql(
             f"USER_SET_PASSWORD('dba', '{server.dba_password}')"
@@ -216,7 +185,7 @@ def serve(parent: Path | None = None, timeout: float = STARTUP_SECONDS) -> Itera
         )
         yield server
     finally:
-        stop(process)
+        stop_server(process, grace=30.0)  # Virtuoso writes a checkpoint on the way out
         shutil.rmtree(folder, ignore_errors=True)
 
 

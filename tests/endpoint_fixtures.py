@@ -7,21 +7,16 @@ something is a context manager that stops it.
 from __future__ import annotations
 
 import contextlib
-import os
 import selectors
-import signal
 import socket
 import subprocess
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from csgkg.publish.serve import find_oxigraph
+from csgkg.publish.serve import find_oxigraph, stop_server, wait_until_ready
 
 LOOPBACK = "127.0.0.1"
 
@@ -31,35 +26,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((LOOPBACK, 0))
         return int(probe.getsockname()[1])
-
-
-def wait_for_query_endpoint(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    """Return once ``url`` answers ``ASK {}``; fail if ``process`` exits or time runs out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
-
-
-def stop_group(process: subprocess.Popen, grace: float = 10.0) -> None:
-    """Stop ``process`` and its process group (it was started in a new session)."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(grace)
 
 
 @contextlib.contextmanager
@@ -76,10 +42,10 @@ def oxigraph_server(location: Path, union_default_graph: bool = False) -> Iterat
     )
     base = f"http://{LOOPBACK}:{port}"
     try:
-        wait_for_query_endpoint(base + "/query", process)
+        wait_until_ready(process, base + "/query", location.parent / "oxigraph.log")
         yield base
     finally:
-        stop_group(process)
+        stop_server(process, grace=10.0)
         log.close()
 
 

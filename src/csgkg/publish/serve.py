@@ -170,8 +170,9 @@ def start_server(
         raise ServeError(f"`{oxigraph}` could not be started: {exc.strerror}") from None
 
 
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    """Stop the server's whole process group: SIGTERM, then SIGKILL after a grace period."""
+def stop_server(process: subprocess.Popen[bytes], grace: float = STOP_GRACE) -> None:
+    """Stop the server's whole process group (it was started in a new session): SIGTERM, then
+    SIGKILL after ``grace`` seconds."""
     if process.poll() is not None:
         return
     if os.name == "posix":
@@ -180,7 +181,7 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
     else:  # pragma: no cover - Windows
         process.terminate()
     try:
-        process.wait(STOP_GRACE)
+        process.wait(grace)
     except subprocess.TimeoutExpired:
         if os.name == "posix":
             with contextlib.suppress(ProcessLookupError):
@@ -190,14 +191,21 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def wait_until_ready(process: subprocess.Popen[bytes], query_url: str, log: Path) -> None:
-    """Return once the server answers a query; a ServeError if it exits or never answers."""
+def wait_until_ready(
+    process: subprocess.Popen[bytes],
+    query_url: str,
+    log: Path,
+    name: str = "the oxigraph server",
+    timeout: float = STARTUP_TIMEOUT,
+) -> None:
+    """Return once the SPARQL server ``name`` answers ``ASK {}`` at ``query_url``; a ServeError
+    (with the end of its ``log``) if it exits or does not answer within ``timeout`` seconds."""
     probe = query_url + "?query=ASK%7B%7D"
-    deadline = time.monotonic() + STARTUP_TIMEOUT
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             reason = server_message(log) or f"exit status {process.returncode}"
-            raise ServeError(f"the oxigraph server stopped at start-up: {reason}")
+            raise ServeError(f"{name} stopped at start-up: {reason}")
         try:
             with urllib.request.urlopen(probe, timeout=2) as answer:
                 if answer.status == 200:
@@ -205,7 +213,7 @@ def wait_until_ready(process: subprocess.Popen[bytes], query_url: str, log: Path
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.1)
-    raise ServeError(f"the oxigraph server did not answer within {STARTUP_TIMEOUT:g} s")
+    raise ServeError(f"{name} did not answer within {timeout:g} s")
 
 
 @contextlib.contextmanager
