@@ -93,6 +93,76 @@ def is_running(pid: int) -> bool:
 # -- fault servers --------------------------------------------------------------------------------
 
 
+# -- a loopback server that shows everything it was sent ------------------------------------------
+
+
+@dataclass
+class Seen:
+    """One request as the server saw it; ``body`` is None when the server did not read it."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes | None = None
+
+
+@dataclass
+class Server:
+    """A loopback http.server whose handler is ``respond``; ``seen`` lists the requests."""
+
+    url: str
+    seen: list[Seen] = field(default_factory=list)
+    sent: list[int] = field(default_factory=list)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+
+Respond = Callable[[BaseHTTPRequestHandler, Seen, Server], None]
+
+
+@contextlib.contextmanager
+def server(respond: Respond, path: str = "/sparql") -> Iterator[Server]:
+    """Serve ``respond`` on a free loopback port (every method, the body left unread); stop after."""
+    lock = threading.Lock()
+    state = Server("")
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _handle(self) -> None:
+            seen = Seen(self.command, self.path, dict(self.headers.items()))
+            with lock:
+                state.seen.append(seen)
+            try:
+                respond(self, seen, state)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+
+        do_GET = do_HEAD = do_POST = do_PUT = _handle
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer((LOOPBACK, 0), Handler)
+    httpd.daemon_threads = True
+    state.url = f"http://{LOOPBACK}:{httpd.server_address[1]}{path}"
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield state
+    finally:
+        state.stop.set()
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(10)
+
+
+def read_body(handler: BaseHTTPRequestHandler, seen: Seen) -> bytes:
+    """Read the request body (Content-Length) and keep it in ``seen``."""
+    length = int(handler.headers.get("Content-Length") or 0)
+    seen.body = handler.rfile.read(length) if length else b""
+    return seen.body
+
+
 @dataclass
 class Recorded:
     """One request a RecordingServer received."""
@@ -105,7 +175,7 @@ class Recorded:
 
 @dataclass
 class RecordingServer:
-    """An http.server on loopback that records each request and answers with ``respond``."""
+    """A loopback server that reads and records each request, then answers with ``respond``."""
 
     respond: Callable[[BaseHTTPRequestHandler, Recorded], None]
     requests: list[Recorded] = field(default_factory=list)
@@ -116,37 +186,17 @@ class RecordingServer:
 def recording_server(
     respond: Callable[[BaseHTTPRequestHandler, Recorded], None],
 ) -> Iterator[RecordingServer]:
-    """Start a RecordingServer on a free loopback port; yield it; shut it down."""
+    """A :func:`server` that reads every request body first and keeps the requests in order."""
     state = RecordingServer(respond)
-    lock = threading.Lock()
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def handle(handler: BaseHTTPRequestHandler, seen: Seen, _: Server) -> None:
+        request = Recorded(seen.method, seen.path, seen.headers, read_body(handler, seen))
+        state.requests.append(request)
+        respond(handler, request)
 
-        def _handle(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            request = Recorded(self.command, self.path, dict(self.headers.items()), body)
-            with lock:
-                state.requests.append(request)
-            state.respond(self, request)
-
-        do_GET = do_POST = do_PUT = _handle
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer((LOOPBACK, 0), Handler)
-    server.daemon_threads = True
-    state.url = f"http://{LOOPBACK}:{server.server_address[1]}/sparql"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with server(handle) as running:
+        state.url = running.url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
 
 
 def answer(

@@ -9,7 +9,6 @@ Digest-only server that behaves like Virtuoso, a Basic one, and servers failing 
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import os
@@ -18,11 +17,8 @@ import secrets
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -39,6 +35,7 @@ from csgkg.io.remote import (
     run_remote_select,
 )
 from csgkg.publish.push import push
+from endpoint_fixtures import Respond, Seen, Server, read_body, server
 
 LOOPBACK = "127.0.0.1"
 USER = "dba"
@@ -51,76 +48,6 @@ ONE_ROW = json.dumps(
 TRIPLES = "".join(f"<urn:s{i}> <urn:p> <urn:o{i}> .\n" for i in range(5))
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="uses loopback servers and signals")
-
-
-# -- a loopback server that shows everything it was sent ------------------------------------------
-
-
-@dataclass
-class Seen:
-    """One request as the server saw it; ``body`` is None when the server did not read it."""
-
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes | None = None
-
-
-@dataclass
-class Server:
-    """A loopback http.server whose handler is ``respond``; ``seen`` lists the requests."""
-
-    url: str
-    seen: list[Seen] = field(default_factory=list)
-    sent: list[int] = field(default_factory=list)
-    stop: threading.Event = field(default_factory=threading.Event)
-
-
-Respond = Callable[[BaseHTTPRequestHandler, Seen, Server], None]
-
-
-@contextlib.contextmanager
-def server(respond: Respond, path: str = "/sparql") -> Iterator[Server]:
-    """Serve ``respond`` on a free loopback port (every method, the body left unread); stop after."""
-    lock = threading.Lock()
-    state = Server("")
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _handle(self) -> None:
-            seen = Seen(self.command, self.path, dict(self.headers.items()))
-            with lock:
-                state.seen.append(seen)
-            try:
-                respond(self, seen, state)
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True
-
-        do_GET = do_HEAD = do_POST = do_PUT = _handle
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer((LOOPBACK, 0), Handler)
-    httpd.daemon_threads = True
-    state.url = f"http://{LOOPBACK}:{httpd.server_address[1]}{path}"
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield state
-    finally:
-        state.stop.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(10)
-
-
-def read_body(handler: BaseHTTPRequestHandler, seen: Seen) -> bytes:
-    """Read the request body (Content-Length) and keep it in ``seen``."""
-    length = int(handler.headers.get("Content-Length") or 0)
-    seen.body = handler.rfile.read(length) if length else b""
-    return seen.body
 
 
 def reply(
