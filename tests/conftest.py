@@ -51,13 +51,20 @@ def tmp_root(tmp_path: Path) -> DatasetRoot:
     return copy_root(tmp_path / "root")
 
 
-def load_synth() -> ModuleType:
-    """scripts/synth.py as a module."""
-    spec = importlib.util.spec_from_file_location("csgkg_synth", REPO / "scripts" / "synth.py")
+def load_script(path: str) -> ModuleType:
+    """The script at ``path`` (relative to the repository, e.g. ``scripts/synth.py``) as a module,
+    registered as ``csgkg_<name>`` so that its dataclasses can be pickled."""
+    name = "csgkg_" + Path(path).stem
+    spec = importlib.util.spec_from_file_location(name, REPO / path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules["csgkg_synth"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def load_synth() -> ModuleType:
+    """scripts/synth.py as a module."""
+    return load_script("scripts/synth.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

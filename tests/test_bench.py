@@ -6,22 +6,17 @@ The figures the benchmark prints are not asserted by any test.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 import time
 from pathlib import Path
 
-from conftest import REPO
+from conftest import REPO, load_script
 
 
 def load_bench():
     """benchmarks/bench.py as a module."""
-    spec = importlib.util.spec_from_file_location("csgkg_bench", REPO / "benchmarks" / "bench.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["csgkg_bench"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/bench.py")
 
 
 def alive(pid: int) -> bool:
@@ -80,10 +75,7 @@ def test_a_failed_run_is_not_a_measurement() -> None:
 
 
 def _report():
-    spec = importlib.util.spec_from_file_location("csgkg_bench_report", REPO / "benchmarks" / "report.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/report.py")
 
 
 def test_the_performance_page_is_generated_from_the_committed_results() -> None:

@@ -10,7 +10,6 @@ passes ``--dist loadgroup``), so each server starts once.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -23,11 +22,10 @@ import urllib.request
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from conftest import REPO, copy_root
+from conftest import REPO, copy_root, load_script
 from csgkg.core.namespaces import DATASET_IRI
 from csgkg.core.root import DatasetRoot
 from csgkg.publish.pipeline import build
@@ -46,16 +44,7 @@ SERVERS = ["oxigraph", "virtuoso"]
 README_PORT = "localhost:8890"  # the Virtuoso address the README's commands use
 
 
-def load_virtuoso_script() -> ModuleType:
-    """scripts/virtuoso.py as a module."""
-    spec = importlib.util.spec_from_file_location("csgkg_virtuoso", REPO / "scripts" / "virtuoso.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["csgkg_virtuoso"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-virtuoso_script = load_virtuoso_script()
+virtuoso_script = load_script("scripts/virtuoso.py")
 
 
 def require_virtuoso() -> None:
