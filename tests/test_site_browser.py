@@ -91,10 +91,10 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh page (1200 x 900) that records script errors; a test fails on any of them."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+def fresh_page(browser: Any, **options: Any) -> Iterator[Any]:
+    """A page in a new browser context made with ``options``, recording script errors: the test
+    fails on any of them."""
+    context = browser.new_context(**options)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -102,6 +102,12 @@ def page(browser: Any) -> Iterator[Any]:
     yield page
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh desktop page (1200 x 900)."""
+    yield from fresh_page(browser, viewport={"width": 1200, "height": 900})
 
 
 def screenshot(page: Any, name: str) -> None:
@@ -269,15 +275,8 @@ def test_keyboard_reaches_the_skip_link_and_the_filters(page, base_url) -> None:
 
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
-    """A page the size of a phone held upright (390 x 844 CSS pixels)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    """A fresh page the size of a phone held upright (390 x 844 CSS pixels)."""
+    yield from fresh_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
 
 
 def fits_the_screen(page: Any) -> bool:
