@@ -41,3 +41,28 @@ def test_a_graph_without_blank_nodes_is_not_copied() -> None:
     graph = Graph()
     graph.add((URIRef(EX + "a"), RDFS.label, Literal("a", lang="en")))
     assert canonical(graph) is graph
+
+
+def test_blank_nodes_get_the_labels_of_canonicalising_the_whole_graph() -> None:
+    """Only the statements holding a blank node are canonicalised; the labels are those rdflib gives
+    when it canonicalises the whole graph (here the real ontology, whose lists are blank nodes)."""
+    from pathlib import Path
+
+    from rdflib.compare import to_canonical_graph
+
+    graph = Graph()
+    for path in sorted((Path(__file__).resolve().parent.parent / "ontology").glob("*.ttl")):
+        graph.parse(path)
+    assert any(isinstance(t, BNode) for triple in graph for t in triple)
+    whole = {triple for triple in to_canonical_graph(graph)}
+    assert set(canonical(graph)) == whole
+
+
+def test_turtle_declares_only_the_prefixes_it_uses_and_reads_back() -> None:
+    graph = graph_with_blank_nodes()
+    text = to_turtle(graph)
+    declared = [line.split()[1] for line in text.splitlines() if line.startswith("@prefix")]
+    assert declared == ["intervention:", "rdf:", "rdfs:"]
+    from rdflib.compare import isomorphic
+
+    assert isomorphic(Graph().parse(data=text, format="turtle"), graph)

@@ -1,13 +1,21 @@
-"""Serialise graphs deterministically: Turtle (longturtle), N-Triples and JSON-LD with our context."""
+"""Serialise graphs deterministically: Turtle and N-Triples (sorted statements, canonical blank nodes,
+stable prefixes) and JSON-LD with our context.
+
+Turtle is written by Oxigraph's serialiser from the sorted N-Triples lines, so the cost of a large
+release stays in compiled code; the same graph always gives the same bytes.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from rdflib import BNode, Graph
 
-from csgkg.core.namespaces import bind_prefixes, new_graph
+from csgkg.core.namespaces import PREFIXES, bind_prefixes
+
+Triple = tuple  # (subject, predicate, object) of rdflib terms
 
 
 class CanonicalGraph(Graph):
@@ -15,49 +23,91 @@ class CanonicalGraph(Graph):
     only the csgkg prefixes are bound, so the serialisers use it as it is, without another copy."""
 
 
-def to_turtle(graph: Graph) -> str:
-    """Canonical Turtle: rdflib's ``longturtle`` (sorted, one statement a line), stable prefixes."""
-    out = canonical(graph)
-    if not isinstance(out, CanonicalGraph):
-        out = new_graph()
-        out += graph
-    text = out.serialize(format="longturtle")
-    return _drop_unused_prefixes(text)
+def _has_blank(triple: Triple) -> bool:
+    return isinstance(triple[0], BNode) or isinstance(triple[2], BNode)
 
 
-def _drop_unused_prefixes(text: str) -> str:
-    lines = text.splitlines(keepends=True)
-    body = "".join(line for line in lines if not line.startswith("PREFIX "))
-    kept = []
-    for line in lines:
-        if line.startswith("PREFIX "):
-            prefix = line.split()[1]
-            if prefix in body or f"{prefix[:-1]}:" in body:
-                kept.append(line)
-    return "".join(kept) + body
+def canonical_graph(triples: Iterable[Triple]) -> CanonicalGraph:
+    """A :class:`CanonicalGraph` of ``triples`` (each kept once), its blank nodes relabelled canonically.
+
+    Only the statements that hold a blank node go through rdflib's canonical labelling
+    (:func:`rdflib.compare.to_canonical_graph`): a blank node's label is computed from the statements
+    it is in, so the others cannot change it, and need not be read twice.
+    """
+    from rdflib.compare import to_canonical_graph
+
+    out = bind_prefixes(CanonicalGraph(bind_namespaces="none"))
+    blank = Graph()
+    out.addN((s, p, o, out) for s, p, o in _without_blanks(triples, blank))
+    if len(blank):
+        out.addN((s, p, o, out) for s, p, o in to_canonical_graph(blank))
+    return out
+
+
+def _without_blanks(triples: Iterable[Triple], blank: Graph) -> Iterable[Triple]:
+    """The statements of ``triples`` without a blank node; those with one are added to ``blank``."""
+    for triple in triples:
+        if _has_blank(triple):
+            blank.add(triple)
+        else:
+            yield triple
 
 
 def canonical(graph: Graph) -> Graph:
     """``graph`` with blank nodes relabelled canonically, so their labels do not change between runs:
     a :class:`CanonicalGraph` (returned as it is when given one), or ``graph`` itself when it has no
-    blank node. Relabelling reads the whole graph, so a caller that serialises one graph in several
-    formats makes it canonical once and passes the result on; it must not change it afterwards."""
-    from rdflib.compare import to_canonical_graph
-
+    blank node. A caller that serialises one graph in several formats makes it canonical once and
+    passes the result on; it must not change it afterwards."""
     if isinstance(graph, CanonicalGraph):
         return graph
-    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+    if not any(_has_blank(triple) for triple in graph):
         return graph
-    out = bind_prefixes(CanonicalGraph(bind_namespaces="none"))
-    out += to_canonical_graph(graph)
-    return out
+    return canonical_graph(graph)
 
 
 def to_ntriples(graph: Graph) -> str:
     """N-Triples with canonical blank nodes and sorted lines: the same graph always gives the same bytes."""
     text = canonical(graph).serialize(format="nt")
     lines = sorted({line for line in text.splitlines() if line.strip()})
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def to_turtle(graph: Graph, prefixes: Mapping[str, str] | None = None) -> str:
+    """Canonical Turtle: the statements sorted (by their N-Triples lines), grouped by subject, named
+    with ``prefixes`` (default: the csgkg prefix map), of which only those used are declared."""
+    return ntriples_to_turtle(to_ntriples(graph), prefixes)
+
+
+def ntriples_to_turtle(text: str, prefixes: Mapping[str, str] | None = None) -> str:
+    """:func:`to_turtle` of the graph whose :func:`to_ntriples` text is ``text``."""
+    import pyoxigraph as ox
+
+    chosen = dict(sorted((prefixes or PREFIXES).items()))
+    used = {prefix: iri for prefix, iri in chosen.items() if f"<{iri}" in text}
+    triples = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    out = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used).decode("utf-8")
+    # Oxigraph declares the prefixes in its own map's order: sort them, so that no change of that
+    # order changes the file.
+    lines = out.splitlines(keepends=True)
+    head = [line for line in lines[: len(used)] if line.startswith("@prefix ")]
+    return "".join(sorted(head)) + "".join(lines[len(head) :])
+
+
+def ntriples_to_expanded_jsonld(text: str) -> list[dict]:
+    """The graph whose N-Triples are ``text`` as expanded JSON-LD (Oxigraph's writer): one node object
+    per subject, with its ``rdf:type`` values under ``@type`` as a JSON-LD processor reading RDF
+    gives them."""
+    import pyoxigraph as ox
+
+    triples = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    nodes = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
+    nodes = nodes.get("@graph", []) if isinstance(nodes, dict) else nodes
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    for node in nodes:
+        types = node.pop(rdf_type, None)
+        if types:
+            node["@type"] = [value["@id"] for value in types]
+    return nodes
 
 
 def load_context(context_file: Path) -> dict:

@@ -10,7 +10,6 @@ The size of the dataset never changes which files are written or how.
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,17 +18,15 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
 from csgkg.core.files import replaced_folder, write_atomic
-from csgkg.core.namespaces import CSG, new_graph
+from csgkg.core.namespaces import CSG
 from csgkg.core.root import DatasetRoot
 from csgkg.core.words import plural
-from csgkg.io.serialise import canonical, load_context, to_jsonld, to_ntriples, to_turtle
+from csgkg.io.serialise import canonical_graph
 from csgkg.publish.inference import owl_rl_closure
 from csgkg.publish.release import write_release
 from csgkg.publish.released import sources_file
 from csgkg.store.base import OxigraphStore, open_store
 from csgkg.validation.run import ValidationReport, validate_root
-
-RDF_FILES = ("csgkg.ttl", "csgkg.nt", "csgkg.jsonld", "csgkg-inferred.ttl", "context.jsonld")
 
 
 @dataclass
@@ -69,10 +66,9 @@ def count_interventions(graph: Graph) -> int:
 
 
 def union_graph(store: OxigraphStore) -> Graph:
-    """The union of the store's files as an rdflib graph in memory (each triple once)."""
-    graph = new_graph()
-    graph.addN((s, p, o, graph) for s, p, o in store.triples((None, None, None)))
-    return graph
+    """The union of the store's files as an rdflib graph in memory (each triple once), its blank
+    nodes labelled canonically (:func:`csgkg.io.serialise.canonical_graph`) for every format."""
+    return canonical_graph(store.triples((None, None, None)))
 
 
 def build(
@@ -110,23 +106,11 @@ def build(
         reporter.task("OWL 2 RL closure", total=None)
     inferred = owl_rl_closure(graph, root.path / "ontology" / "imports" / "skos-axioms.ttl")  # infer
     result.inferred_triples = len(inferred)
-    graph = canonical(graph)  # once, for every format below
     dist = root.dist_dir
     with replaced_folder(dist) as out:
         if reporter is not None:
             reporter.task("writing the release", total=None)
-        context = load_context(root.context_file)
-        outputs = {  # serialise
-            "csgkg.ttl": to_turtle(graph),
-            "csgkg.nt": to_ntriples(graph),
-            "csgkg.jsonld": to_jsonld(graph, context),
-            "csgkg-inferred.ttl": to_turtle(inferred),
-        }
-        for name, content in outputs.items():
-            write_atomic(out / name, content, fsync=False)
-        shutil.copyfile(root.context_file, out / "context.jsonld")
-        written = [out / name for name in RDF_FILES]
-        written.extend(write_release(root, graph, out, since=since))  # bundle
+        written = write_release(root, graph, inferred, out, since=since)  # serialise and bundle
         sources_file(root).unlink(missing_ok=True)  # no record names a release while it is swapped
     digest = json.dumps({"sources": store.index.state.manifest.digest()})
     write_atomic(sources_file(root), digest, fsync=False)

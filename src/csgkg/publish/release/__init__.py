@@ -1,9 +1,11 @@
-"""The release bundle: every file ``csgkg build`` writes into ``dist/`` beside the RDF formats.
+"""The release bundle: every file ``csgkg build`` writes into ``dist/``.
 
-:func:`write_release` writes, in this order: the prefix map, the framed ``interventions.json``,
-the CSV tables with their CSVW metadata, the OWL 2 DL profile for Protégé (``csgkg-protege.owl``),
-``CHANGES.md``, the ontology documentation (pyLODE) and, last, ``dataset.ttl``, which describes
-every other file with its size and SHA-256.
+:func:`write_release` writes the RDF formats (:mod:`csgkg.publish.release.formats`), the prefix
+map, the framed ``interventions.json``, the CSV tables with their CSVW metadata, the OWL 2 DL
+profile for Protégé (``csgkg-protege.owl``), ``CHANGES.md``, the ontology documentation (pyLODE)
+and, last, ``dataset.ttl``, which describes every other file with its size and SHA-256.
+``interventions.json`` is written in a second process while the others are written
+(:class:`csgkg.core.background.Background`): the two cores share the work.
 """
 
 from __future__ import annotations
@@ -20,18 +22,22 @@ __all__ = ["write_release"]
 def write_release(
     root: DatasetRoot,
     graph: Graph,
+    inferred: Graph,
     dist: Path | None = None,
     since: str | Path | None = None,
 ) -> list[Path]:
-    """Write the release files for ``graph`` (the validated union graph of ``root``) into ``dist``
-    (default: ``root``'s ``dist/``) and return their paths.
+    """Write the release files for ``graph`` (the validated union graph of ``root``, made canonical
+    by :func:`csgkg.io.serialise.canonical_graph`) and ``inferred`` (its OWL 2 RL closure) into
+    ``dist`` (default: ``root``'s ``dist/``) and return their paths.
 
     ``since`` names the previous release for ``CHANGES.md``: a folder holding an older ``dist/``,
     or a git tag; by default the newest git tag that is not the current commit, if there is one.
-    The RDF formats and ``context.jsonld`` must already be in ``dist``: ``dataset.ttl`` describes them.
     """
+    from csgkg.core.background import Background
+    from csgkg.io.serialise import to_ntriples
     from csgkg.publish.release.changes import write_changes
     from csgkg.publish.release.description import write_description
+    from csgkg.publish.release.formats import write_formats
     from csgkg.publish.release.framing import write_interventions_json
     from csgkg.publish.release.ontology_docs import write_ontology_docs
     from csgkg.publish.release.prefixes import write_prefixes
@@ -43,12 +49,15 @@ def write_release(
     dist = dist or root.dist_dir
     info = release_info(graph)
     previous = find_previous(root, since)  # first, so that a bad --since stops before writing
-    written: list[Path] = []
-    written.append(write_prefixes(dist))
-    written.append(write_interventions_json(graph, root.context_file, dist))
-    written.extend(write_tables(graph, info, dist))
-    written.append(write_protege(graph, dist))
-    written.append(write_changes(graph, info, previous, dist))
-    written.append(write_ontology_docs(root, dist))
-    written.append(write_description(graph, info, dist))
+    ntriples = to_ntriples(graph)  # the sorted statements that the formats and the framing start from
+    with Background(write_interventions_json, graph, root.context_file, dist, ntriples) as framing:
+        written = write_formats(graph, inferred, root.context_file, dist, ntriples)
+        written.append(write_prefixes(dist))
+        tables = write_tables(graph, info, dist)
+        protege = write_protege(graph, dist)
+        changes = write_changes(graph, info, previous, dist)
+        docs = write_ontology_docs(root, dist)
+        written.append(framing.result())
+    written.extend([*tables, protege, changes, docs])
+    written.append(write_description(graph, info, dist))  # last: it describes every other file
     return written

@@ -16,8 +16,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 
 from csgkg.core.files import write_atomic
-from csgkg.core.namespaces import BASE, CSG, SCHEMA, new_graph
-from csgkg.io.serialise import canonical
+from csgkg.core.namespaces import BASE, CSG, PREFIXES, SCHEMA, new_graph
+from csgkg.io.serialise import to_turtle as turtle
 from csgkg.publish.release.version import DESCRIPTION, KEYWORDS, TITLE, ReleaseError, ReleaseInfo
 
 OUTPUT_FILE = "dataset.ttl"
@@ -259,15 +259,9 @@ def _software_version() -> str:
 
 
 def to_turtle(description: Graph) -> str:
-    """``description`` as longturtle with canonical blank nodes and only the prefixes it uses."""
-    out = new_graph()
-    for prefix, namespace in EXTRA_PREFIXES.items():
-        out.bind(prefix, namespace)
-    out += canonical(description)
-    lines = out.serialize(format="longturtle").splitlines(keepends=True)
-    body = "".join(line for line in lines if not line.startswith("PREFIX "))
-    kept = [line for line in lines if line.startswith("PREFIX ") and f"{line.split()[1]}" in body]
-    return "".join(kept) + body
+    """``description`` as canonical Turtle, named with the csgkg prefixes and :data:`EXTRA_PREFIXES`."""
+    prefixes = {**PREFIXES, **{prefix: str(namespace) for prefix, namespace in EXTRA_PREFIXES.items()}}
+    return turtle(description, prefixes)
 
 
 def write_description(graph: Graph, info: ReleaseInfo, dist: Path) -> Path:

@@ -22,7 +22,7 @@ from rdflib.term import Node
 from csgkg.core.files import write_atomic
 from csgkg.core.namespaces import CSG, SCHEMA
 from csgkg.io.parse import CONTEXT_IRIS
-from csgkg.io.serialise import canonical, load_context
+from csgkg.io.serialise import canonical, load_context, ntriples_to_expanded_jsonld, to_ntriples
 from csgkg.publish.release.records import Catalogue
 
 CONTEXT_IRI = CONTEXT_IRIS[0]
@@ -203,7 +203,7 @@ def _batches(groups: list[Group], size: int = BATCH) -> Iterator[Group]:
         yield members, reads
 
 
-def framed_interventions(graph: Graph, context_file: Path) -> dict[str, Any]:
+def framed_interventions(graph: Graph, context_file: Path, ntriples: str | None = None) -> dict[str, Any]:
     """``graph``'s interventions framed as nested documents (a JSON-LD object with ``@graph``) whose
     ``@context`` is :func:`embedded_context`, inline.
 
@@ -214,7 +214,8 @@ def framed_interventions(graph: Graph, context_file: Path) -> dict[str, Any]:
     :func:`frame` frames every link explicitly, and the interventions whose documents share a
     blank node are framed together, so that pyld keeps its identifier.
     The interventions that are blank nodes, which a frame cannot name, are framed in one call
-    over the whole graph.
+    over the whole graph. ``ntriples`` is :func:`csgkg.io.serialise.to_ntriples` of ``graph``, if
+    the caller has it already.
     """
     from pyld import jsonld
 
@@ -232,9 +233,7 @@ def framed_interventions(graph: Graph, context_file: Path) -> dict[str, Any]:
     }
     graph = canonical(graph)  # blank nodes labelled as in the other formats
     tops = sorted({s for t in the_frame["@type"] for s in graph.subjects(RDF.type, URIRef(t))}, key=str)
-    # rdflib writes expanded JSON-LD (no context) twice as fast as pyld's from_rdf reads N-Quads.
-    expanded = json.loads(graph.serialize(format="json-ld"))
-    expanded = expanded if isinstance(expanded, list) else expanded.get("@graph", [expanded])
+    expanded = ntriples_to_expanded_jsonld(to_ntriples(graph) if ntriples is None else ntriples)
     if any(isinstance(top, BNode) for top in tops):
         calls = [(expanded, the_frame)]
     else:
@@ -257,9 +256,12 @@ def _node_id(node: Node) -> str:
     return node.n3() if isinstance(node, BNode) else str(node)
 
 
-def write_interventions_json(graph: Graph, context_file: Path, dist: Path) -> Path:
-    """Write ``interventions.json`` into ``dist`` and return its path."""
-    document = framed_interventions(graph, context_file)
+def write_interventions_json(
+    graph: Graph, context_file: Path, dist: Path, ntriples: str | None = None
+) -> Path:
+    """Write ``interventions.json`` into ``dist`` and return its path (``ntriples`` as for
+    :func:`framed_interventions`)."""
+    document = framed_interventions(graph, context_file, ntriples)
     path = dist / OUTPUT_FILE
     write_atomic(path, json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     return path
