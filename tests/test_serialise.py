@@ -66,3 +66,16 @@ def test_turtle_declares_only_the_prefixes_it_uses_and_reads_back() -> None:
     from rdflib.compare import isomorphic
 
     assert isomorphic(Graph().parse(data=text, format="turtle"), graph)
+
+
+def test_a_graph_derived_from_a_canonical_graph_keeps_its_labels_without_a_copy() -> None:
+    from csgkg.io.serialise import derived_graph
+    from csgkg.publish.inference import owl_rl_closure
+
+    once = canonical(graph_with_blank_nodes())
+    closure = owl_rl_closure(once)
+    assert isinstance(closure, CanonicalGraph) and canonical(closure) is closure
+    assert {t for t in closure if isinstance(t[0], BNode)} >= {t for t in once if isinstance(t[0], BNode)}
+    assert not isinstance(derived_graph(graph_with_blank_nodes()), CanonicalGraph)
+    # a closure of a graph whose labels are not stable is relabelled when it is written
+    assert to_ntriples(owl_rl_closure(graph_with_blank_nodes())) == to_ntriples(closure)

@@ -19,8 +19,23 @@ Triple = tuple  # (subject, predicate, object) of rdflib terms
 
 
 class CanonicalGraph(Graph):
-    """A graph made by :func:`canonical`: its blank nodes already carry their canonical labels and
-    only the csgkg prefixes are bound, so the serialisers use it as it is, without another copy."""
+    """A graph whose blank nodes carry stable labels, so the serialisers use it as it is, without
+    another copy: one made by :func:`canonical` (the labels are canonical for it), or one filled
+    from such a graph without new blank nodes (:func:`derived_graph`; the labels are its source's)."""
+
+
+def derived_graph(source: Graph) -> Graph:
+    """An empty graph (the csgkg prefixes bound) for statements derived from ``source`` that add no
+    blank node, such as an inference closure or a profile of it: a :class:`CanonicalGraph` when
+    ``source`` is one, since its blank nodes keep labels that do not change between runs; else a
+    plain graph, which :func:`canonical` relabels when it is written."""
+    kind = CanonicalGraph if isinstance(source, CanonicalGraph) else Graph
+    return bind_prefixes(kind(bind_namespaces="none"))
+
+
+def has_blank_node(graph: Graph) -> bool:
+    """Whether any statement of ``graph`` holds a blank node."""
+    return any(_has_blank(triple) for triple in graph)
 
 
 def _has_blank(triple: Triple) -> bool:
@@ -58,9 +73,7 @@ def canonical(graph: Graph) -> Graph:
     a :class:`CanonicalGraph` (returned as it is when given one), or ``graph`` itself when it has no
     blank node. A caller that serialises one graph in several formats makes it canonical once and
     passes the result on; it must not change it afterwards."""
-    if isinstance(graph, CanonicalGraph):
-        return graph
-    if not any(_has_blank(triple) for triple in graph):
+    if isinstance(graph, CanonicalGraph) or not has_blank_node(graph):
         return graph
     return canonical_graph(graph)
 

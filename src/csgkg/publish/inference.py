@@ -15,6 +15,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import OWL
 
 from csgkg.core.namespaces import new_graph
+from csgkg.io.serialise import derived_graph, has_blank_node
 from csgkg.publish.rl import rl_closure
 
 
@@ -32,7 +33,9 @@ def owl_rl_closure(graph: Graph, axioms: Path | None = None, engine: str = "auto
         schema.parse(axioms, format="turtle")
     closed = rl_closure(chain(graph, schema), drop_trivial=True) if engine == "auto" else None
     if closed is not None:
-        closure = new_graph()
+        # The engine adds no blank node: the closure keeps the labels of ``graph``'s, unless the
+        # axioms file brings blank nodes of its own (labelled afresh at every parse).
+        closure = new_graph() if has_blank_node(schema) else derived_graph(graph)
         closure.addN((s, p, o, closure) for s, p, o in closed)
         return closure
     import owlrl

@@ -36,6 +36,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from csgkg.core.files import write_atomic
 from csgkg.core.namespaces import ONTOLOGY_IRI
 from csgkg.io.rdfxml import to_rdfxml
+from csgkg.io.serialise import derived_graph
 from csgkg.publish.release.version import ReleaseError
 
 OUTPUT_FILE = "csgkg-protege.owl"
@@ -97,7 +98,7 @@ def _kept(triple: tuple) -> bool:
 
 
 def _converted(graph: Graph) -> Graph:
-    out = Graph()
+    out = derived_graph(graph)  # no blank node is added: a canonical graph's labels stay stable
     for s, p, o in graph:
         if not _kept((s, p, o)):
             continue
