@@ -111,18 +111,35 @@ def members(graph: Graph, kind: Kind) -> set[URIRef]:
 
 
 def build_index(graph: Graph, kind: Kind) -> Index:
-    """The name index of ``kind`` over ``graph``."""
+    """The name index of ``kind`` over ``graph``.
+
+    The names are read a property at a time (one scan of the store's index each), not a member at
+    a time, which on a store costs a lookup per member and property. A member with several values of
+    one property has them read again in the order ``graph.objects`` gives, so that its display name
+    (the first) is the same as a lookup of that member would give.
+    """
     index = Index(kind)
-    for member in members(graph, kind):
+    found = members(graph, kind)
+    named: dict[URIRef, dict[URIRef, list[Node]]] = {}
+    for prop in (*NAME_PROPERTIES, SKOS.altLabel):
+        for member, name in graph.subject_objects(prop):
+            if member in found:
+                named.setdefault(member, {}).setdefault(prop, []).append(name)
+
+    def names(member: URIRef, prop: URIRef) -> list[Node]:
+        values = named.get(member, {}).get(prop, [])
+        return list(graph.objects(member, prop)) if len(values) > 1 else values
+
+    for member in found:
         index.add(0, str(member), member)
         index.add(0, curie(member), member)
         slug = str(member).rstrip("/").rsplit("/", 1)[-1]
         index.add(1, slug, member)
         for prop in NAME_PROPERTIES:
-            for name in graph.objects(member, prop):
+            for name in names(member, prop):
                 index.add(1, str(name), member)
                 index.names.setdefault(member, str(name))
-        for alt in graph.objects(member, SKOS.altLabel):
+        for alt in names(member, SKOS.altLabel):
             index.add(2, str(alt), member)
         index.names.setdefault(member, slug)
     return index

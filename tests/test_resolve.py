@@ -1,0 +1,58 @@
+"""The name index behind parameter values: read a property at a time, it equals the index read a
+member at a time (the first name of each member is its display name), on both back ends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from csgkg.core.root import DatasetRoot
+from csgkg.io.locate import curie
+from csgkg.sparql.resolve import KINDS, NAME_PROPERTIES, SKOS, Index, Kind, build_index, members
+from csgkg.store.base import open_store
+
+
+def index_member_by_member(graph: Graph, kind: Kind) -> Index:
+    """The index as a lookup of each member's names gives it (the reference)."""
+    index = Index(kind)
+    for member in members(graph, kind):
+        index.add(0, str(member), member)
+        index.add(0, curie(member), member)
+        slug = str(member).rstrip("/").rsplit("/", 1)[-1]
+        index.add(1, slug, member)
+        for prop in NAME_PROPERTIES:
+            for name in graph.objects(member, prop):
+                index.add(1, str(name), member)
+                index.names.setdefault(member, str(name))
+        for alt in graph.objects(member, SKOS.altLabel):
+            index.add(2, str(alt), member)
+        index.names.setdefault(member, slug)
+    return index
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+def test_the_index_equals_reading_each_members_names(root: DatasetRoot, backend: str) -> None:
+    graph = open_store(root, backend).graph()
+    for noun in sorted(KINDS):
+        expected, found = index_member_by_member(graph, KINDS[noun]), build_index(graph, KINDS[noun])
+        assert found.tiers == expected.tiers, noun
+        assert found.names == expected.names, noun
+    assert len(build_index(graph, KINDS["intervention"]).names) > 20
+
+
+def test_a_member_with_two_labels_shows_the_one_a_lookup_gives_first(tmp_path: Path) -> None:
+    graph = Graph()
+    path = Path(__file__).resolve().parent.parent / "ontology" / "csgkg.ttl"
+    graph.parse(path)
+    node = URIRef("https://w3id.org/csgkg/id/organisation/example")
+    graph.parse(
+        data=f"""@prefix csg: <https://w3id.org/csgkg/ontology/> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <{node}> a csg:Organisation ; rdfs:label "Zeta Trust"@en, "Alpha Trust"@fr .""",
+        format="turtle",
+    )
+    index = build_index(graph, KINDS["organisation"])
+    assert index.names[node] == str(next(iter(graph.objects(node, NAME_PROPERTIES[1]))))
+    assert index.lookup("alpha trust") == index.lookup("ZETA   trust") == {node}
