@@ -352,3 +352,14 @@ def test_every_command_reads_the_same_files(root: DatasetRoot) -> None:
     assert open_index(root).update.action == "none"
     assert validate_root(root).conforms
     assert validate_root(root, engine="pyshacl").conforms
+
+
+def test_the_files_of_one_kind_are_those_of_the_whole_manifest(root: DatasetRoot) -> None:
+    """Listing one part (vocabularies, shapes) walks only its folders, and lists what the whole
+    manifest lists for it."""
+    whole = scan(root.path)
+    for kind in ("ontology", "vocab", "shapes", "data", "other"):
+        part = scan(root.path, (kind,))
+        assert sorted(part.files) == whole.of_kinds(kind) and part.files, kind
+    assert root.vocab_files() == [root.path / p for p in whole.of_kinds("vocab")]
+    assert not any(p.startswith("data/") for p in scan(root.path, ("vocab", "shapes")).files)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,19 +47,29 @@ def _walk(folder: Path, suffix: str) -> Iterable[os.DirEntry]:
                 yield entry
 
 
-def source_entries(path: Path) -> Iterable[tuple[str, os.DirEntry | Path]]:
-    """Every source file under the root folder ``path``: (relative path, entry)."""
+def source_entries(
+    path: Path, kinds: Collection[str] | None = None
+) -> Iterable[tuple[str, os.DirEntry | Path]]:
+    """Every source file under the root folder ``path``: (relative path, entry); only those of
+    ``kinds`` (:func:`kind_of`) when given, without walking the folders of the others."""
     path = Path(path)
     ontology = path / "ontology"
+
+    def wanted(relative: str) -> bool:
+        return kinds is None or kind_of(relative) in kinds
+
     for single in (ontology / "csgkg.ttl", ontology / "context.jsonld"):
-        if single.is_file():
-            yield single.relative_to(path).as_posix(), single
+        relative = single.relative_to(path).as_posix()
+        if wanted(relative) and single.is_file():
+            yield relative, single
     for folder, suffix, recursive in (
         (ontology / "vocab", ".ttl", False),
         (ontology / "imports", ".ttl", False),
         (path / "shapes", ".ttl", False),
         (path / "data", ".ttl", True),
     ):
+        if not wanted(f"{folder.relative_to(path).as_posix()}/x{suffix}"):
+            continue
         if recursive:
             for entry in _walk(folder, suffix):
                 yield Path(entry.path).relative_to(path).as_posix(), entry
@@ -137,10 +147,11 @@ class Manifest:
         return cls({str(p): (int(s[0]), int(s[1])) for p, s in data.items()})
 
 
-def scan(path: Path) -> Manifest:
-    """The manifest of the source files under the root folder ``path`` as they are now."""
+def scan(path: Path, kinds: Collection[str] | None = None) -> Manifest:
+    """The manifest of the source files under the root folder ``path`` as they are now (only the
+    files of ``kinds``, when given)."""
     files: dict[str, tuple[int, int]] = {}
-    for relative, entry in source_entries(Path(path)):
+    for relative, entry in source_entries(Path(path), kinds):
         try:
             st = entry.stat()
         except FileNotFoundError:  # removed while we looked: it is not there

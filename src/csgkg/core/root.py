@@ -82,7 +82,7 @@ class DatasetRoot:
         consumer: hidden files, such as an editor's lock files, are not part of the dataset)."""
         from csgkg.core.manifest import scan
 
-        return [self.path / relative for relative in scan(self.path).of_kinds(kind)]
+        return [self.path / relative for relative in scan(self.path, (kind,)).of_kinds(kind)]
 
     def vocab_files(self) -> list[Path]:
         """The concept scheme files, sorted by name."""
