@@ -21,6 +21,18 @@ def _fail(message: str) -> None:
     raise ValueError(message)
 
 
+class TwoPartError(Exception):
+    """An exception whose constructor needs two arguments, as pyld's JsonLdError does."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def _fail_in_two_parts() -> None:
+    raise TwoPartError("could not frame", "jsonld.FrameError")
+
+
 def _die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
@@ -39,6 +51,12 @@ def test_the_function_runs_in_a_second_process_and_its_value_comes_back(tmp_path
 
 def test_what_the_function_raises_is_raised_again_in_the_caller() -> None:
     with Background(_fail, "no frame for <x>") as job, pytest.raises(ValueError, match="no frame for <x>"):
+        job.result()
+
+
+def test_an_exception_pickle_cannot_rebuild_comes_back_as_its_text() -> None:
+    expected = pytest.raises(BackgroundError, match="TwoPartError: could not frame")
+    with Background(_fail_in_two_parts) as job, expected:
         job.result()
 
 

@@ -11,6 +11,7 @@ the caller when it is started. The result is the same either way.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from types import TracebackType
@@ -28,13 +29,23 @@ def _run(function: Callable[..., Any], args: tuple[Any, ...], conn: Connection) 
     try:
         message: tuple[str, Any] = ("ok", function(*args))
     except BaseException as exc:
-        message = ("error", exc)
+        message = ("error", _portable(exc))
     try:
         conn.send(message)
-    except Exception as exc:  # the value or the exception cannot be pickled
+    except Exception as exc:  # the value cannot be pickled
         conn.send(("error", BackgroundError(f"{type(exc).__name__}: {exc} (from {message[1]!r})")))
     finally:
         conn.close()
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` if it comes back whole through pickle, else a :class:`BackgroundError` with its text
+    (an exception whose constructor needs more than its message cannot be rebuilt)."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return BackgroundError(f"{type(exc).__name__}: {exc}")
+    return exc
 
 
 class Background(Generic[T]):
