@@ -33,7 +33,8 @@ def kind_of(relative: str) -> str:
     return "other"  # the JSON-LD context, the imported axioms
 
 
-def _walk(folder: Path, suffix: str) -> Iterable[os.DirEntry]:
+def _walk(folder: str, suffix: str) -> Iterable[os.DirEntry]:
+    # Plain strings, not pathlib: this runs once per data file before every command.
     stack = [folder]
     while stack:
         try:
@@ -42,7 +43,7 @@ def _walk(folder: Path, suffix: str) -> Iterable[os.DirEntry]:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
+                stack.append(entry.path)
             elif entry.name.endswith(suffix) and not entry.name.startswith("."):
                 yield entry
 
@@ -71,8 +72,9 @@ def source_entries(
         if not wanted(f"{folder.relative_to(path).as_posix()}/x{suffix}"):
             continue
         if recursive:
-            for entry in _walk(folder, suffix):
-                yield Path(entry.path).relative_to(path).as_posix(), entry
+            start = len(os.fspath(path)) + len(os.sep)
+            for entry in _walk(os.fspath(folder), suffix):
+                yield entry.path[start:].replace(os.sep, "/"), entry
         elif folder.is_dir():
             for entry in os.scandir(folder):
                 if entry.name.endswith(suffix) and not entry.name.startswith(".") and entry.is_file():
