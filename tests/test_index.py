@@ -363,3 +363,61 @@ def test_the_files_of_one_kind_are_those_of_the_whole_manifest(root: DatasetRoot
         assert sorted(part.files) == whole.of_kinds(kind) and part.files, kind
     assert root.vocab_files() == [root.path / p for p in whole.of_kinds("vocab")]
     assert not any(p.startswith("data/") for p in scan(root.path, ("vocab", "shapes")).files)
+
+
+def _triples(store) -> set[tuple[str, ...]]:
+    """The store's triples as text, every blank node as "_:" (each read labels them anew)."""
+
+    def text(term) -> str:
+        return "_:" if str(term).startswith("_:") else str(term)
+
+    return {(text(q.subject), text(q.predicate), text(q.object)) for q in store}
+
+
+def test_validation_after_a_rebuild_takes_the_triples_the_rebuild_read(tmp_path: Path) -> None:
+    from csgkg.store import loading
+
+    root = copy_root(tmp_path / "root")
+    open_index(root)  # no index yet: every file is read and the store is written anew
+    kept = loading._JUST_READ[str(root.path)][2]
+    store, _ = loading.memory_store(root)
+    assert store is kept  # taken, not read again ...
+    assert str(root.path) not in loading._JUST_READ  # ... and only once
+    fresh, _ = loading.memory_store(root)
+    assert fresh is not kept and _triples(fresh) == _triples(kept)  # the same triples as a new read
+
+
+def test_a_file_changed_after_the_rebuild_is_read_again(tmp_path: Path) -> None:
+    from csgkg.store import loading
+
+    root = copy_root(tmp_path / "root")
+    open_index(root)
+    kept = loading._JUST_READ[str(root.path)][2]
+    path = root.data_dir / "interventions" / "shifting-boundaries.ttl"
+    path.write_text(_add_family(path), encoding="utf-8")
+    store, _ = loading.memory_store(root)
+    assert store is not kept
+    family = "<https://w3id.org/csgkg/vocab/context/family>"
+    subject = "<https://w3id.org/csgkg/id/intervention/shifting-boundaries>"
+    assert (subject, "<https://w3id.org/csgkg/ontology/worksInContext>", family) in _triples(store)
+    assert (subject, "<https://w3id.org/csgkg/ontology/worksInContext>", family) not in _triples(kept)
+
+
+def test_validate_reads_each_file_once_when_the_index_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from csgkg.store import loading
+    from csgkg.validation.run import validate_root
+
+    root = copy_root(tmp_path / "root")
+    reads: Counter[str] = Counter()
+    original = loading.load_file
+
+    def counted(store, stored, root_, bulk=False):
+        reads[stored.relative] += 1
+        return original(store, stored, root_, bulk)
+
+    monkeypatch.setattr(loading, "load_file", counted)
+    report = validate_root(root, engine="fast")
+    assert report.conforms
+    assert reads and set(reads.values()) == {1}

@@ -34,7 +34,15 @@ import pyoxigraph as ox
 from csgkg.core.files import write_atomic
 from csgkg.core.manifest import STORE_KINDS, Changes, Manifest, kind_of, scan
 from csgkg.core.root import DatasetRoot
-from csgkg.store.loading import FileTable, iri_of, load_file, load_files, ranked, stored_file
+from csgkg.store.loading import (
+    FileTable,
+    iri_of,
+    keep_just_read,
+    load_file,
+    load_files,
+    ranked,
+    stored_file,
+)
 from csgkg.store.memory import give_back_memory
 
 STATE_VERSION = 3
@@ -244,10 +252,14 @@ def _rebuild(root: DatasetRoot, manifest: Manifest, reporter: Any) -> None:
         # Every file is read into memory first (one graph each), dumped as N-Quads and bulk-loaded:
         # RocksDB takes one bulk load far better than one per file.
         memory = ox.Store()
-        load_files(memory, root, ranked(root, _files_to_load(root, manifest)), _advance(reporter, manifest))
+        read = ranked(root, _files_to_load(root, manifest))
+        load_files(memory, root, read, _advance(reporter, manifest))
         quads = fresh / "all.nq"
         with quads.open("wb") as handle:
             memory.dump(handle, format=ox.RdfFormat.N_QUADS)
+        # Validation in this process takes these triples rather than reading every file again.
+        stamps = {path: stamp for path, stamp in manifest.files.items() if kind_of(path) in STORE_KINDS}
+        keep_just_read(root, stamps, read, memory)
         del memory
         give_back_memory()
         store = ox.Store(str(fresh / STORE_DIR))

@@ -20,6 +20,7 @@ from urllib.parse import quote, quote_from_bytes, unquote
 import pyoxigraph as ox
 
 from csgkg.core.errors import InputError
+from csgkg.core.manifest import STORE_KINDS, scan
 from csgkg.core.root import DatasetRoot
 from csgkg.io.parse import SourceFile, parse_file
 
@@ -189,9 +190,45 @@ def add_contribution(store: ox.Store, source: SourceFile, number: int) -> str:
     return iri
 
 
+# A store just read from every file (by the index's rebuild), kept for the next memory_store() call
+# in this process: a first ``csgkg validate`` or ``build`` then reads each file once, not twice.
+# It is taken once, and only while the files are as they were when it was read.
+_JUST_READ: dict[str, tuple[dict[str, tuple[int, int]], set[Path], ox.Store]] = {}
+
+
+def keep_just_read(
+    root: DatasetRoot, files: dict[str, tuple[int, int]], read: list[StoredFile], store: ox.Store
+) -> None:
+    """Offer ``store``, read from ``read`` whose manifest entries are ``files``, to the next
+    :func:`memory_store` call for ``root`` in this process."""
+    _JUST_READ[str(root.path)] = (files, {stored.path for stored in read}, store)
+
+
+def forget_just_read(root: DatasetRoot) -> None:
+    """Drop the store :func:`keep_just_read` kept for ``root`` (when nothing will take it)."""
+    _JUST_READ.pop(str(root.path), None)
+
+
+def _take_just_read(root: DatasetRoot, files: list[StoredFile]) -> ox.Store | None:
+    kept = _JUST_READ.pop(str(root.path), None)
+    if kept is None:
+        return None
+    stamps, paths, store = kept
+    if paths != {stored.path for stored in files} or scan(root.path, STORE_KINDS).files != stamps:
+        return None  # the files changed since: read them again
+    return store
+
+
 def memory_store(root: DatasetRoot, reporter: Any = None) -> tuple[ox.Store, list[StoredFile]]:
-    """A new in-memory store holding every file of ``root`` (``reporter``: a csgkg.core.progress.Reporter)."""
+    """A new in-memory store holding every file of ``root`` (``reporter``: a csgkg.core.progress.Reporter).
+
+    The store the index's rebuild has just read in this process is taken instead when the files are
+    unchanged since (same paths, sizes and modification times).
+    """
     files = ranked(root, dataset_files(root))
+    kept = _take_just_read(root, files)
+    if kept is not None:
+        return kept, files
     store = ox.Store()
     advance = reporter.task("reading files", total=len(files)) if reporter is not None else None
     load_files(store, root, files, advance)

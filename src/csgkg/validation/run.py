@@ -190,11 +190,16 @@ def validate_root(
     so); with "fast", they are a ShapesError.
     """
     extra = list(extra)
-    report = _validate_root(root, extra, engine, progress)
-    if not extra:  # a verdict on the whole dataset: the index keeps it for the queries to tell
-        from csgkg.store.index import open_index
+    if extra:
+        return _validate_root(root, extra, engine, progress)
+    from csgkg.store.index import open_index
 
-        open_index(root).record_verdict(report.conforms, len(report.violations), len(report.warnings))
+    # The index is brought up to date first: when it has to read every file again, the fast engine
+    # takes the triples it has just read instead of reading the files a second time.
+    open_index(root, progress)
+    report = _validate_root(root, extra, engine, progress)
+    # A verdict on the whole dataset: the index keeps it for the queries to tell.
+    open_index(root).record_verdict(report.conforms, len(report.violations), len(report.warnings))
     return report
 
 
@@ -217,7 +222,9 @@ def _validate_root(
                 ) from None
             note = f"validated with pySHACL: the fast engine does not support these shapes ({exc})"
     from csgkg.io.parse import load_dataset
+    from csgkg.store.loading import forget_just_read
 
+    forget_just_read(root)  # pySHACL reads the files with rdflib
     report = validate(load_dataset(root), extra)
     if note:
         report.notes.append(note)
