@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from csgkg.io.locate import curie
@@ -43,10 +43,17 @@ def full_text(term: Node | None) -> str:
     """How a term is written for programs: the full IRI, the literal's text, '' if unbound."""
     if term is None:
         return ""
+    kind = type(term)
+    if kind is URIRef:  # most cells: checked first, without the slower isinstance
+        return str(term)
+    if kind is Literal and term.datatype is None:  # plain text: no value to read
+        return str(term)
     if isinstance(term, BNode):
         return f"_:{term}"
-    if isinstance(term, Literal) and isinstance(term.toPython(), bool):
-        return "true" if term.toPython() else "false"
+    if isinstance(term, Literal) and term.datatype == XSD.boolean:
+        value = term.toPython()
+        if isinstance(value, bool):
+            return "true" if value else "false"
     return str(term)
 
 
