@@ -1,5 +1,6 @@
-"""The name index behind parameter values: read a property at a time, it equals the index read a
-member at a time (the first name of each member is its display name), on both back ends."""
+"""The name index behind parameter values: it equals the index read a member at a time (the first
+name of each member is its display name), on both back ends, and is kept beside the on-disk index
+until the files change."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rdflib import Graph, URIRef
 
 from csgkg.core.root import DatasetRoot
 from csgkg.io.locate import curie
+from csgkg.sparql import resolve
 from csgkg.sparql.resolve import KINDS, NAME_PROPERTIES, SKOS, Index, Kind, build_index, members
 from csgkg.store.base import open_store
 
@@ -56,3 +58,43 @@ def test_a_member_with_two_labels_shows_the_one_a_lookup_gives_first(tmp_path: P
     index = build_index(graph, KINDS["organisation"])
     assert index.names[node] == str(next(iter(graph.objects(node, NAME_PROPERTIES[1]))))
     assert index.lookup("alpha trust") == index.lookup("ZETA   trust") == {node}
+
+
+def test_the_index_is_kept_beside_the_store_until_the_files_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import copy_root
+
+    root = copy_root(tmp_path / "root")
+    store = open_store(root)
+    kind = KINDS["intervention"]
+    built = resolve.index_for(store.graph(), kind, store.keep())
+    kept = resolve._kept_file(store.keep(), kind)
+    assert kept.is_file()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the kept index should have been read")
+
+    # The next command reads the kept index: the same names, tiers and members.
+    with monkeypatch.context() as patched:
+        patched.setattr(resolve, "build_index", refuse)
+        again = open_store(root)
+        read = resolve.index_for(again.graph(), kind, again.keep())
+    assert read.tiers == built.tiers and read.names == built.names
+    assert resolve_member_named(root, "Shifting Boundaries").endswith("/shifting-boundaries")
+
+    # An edit changes the token: the kept index is not used, and the new name is found.
+    path = root.data_dir / "interventions" / "shifting-boundaries.ttl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"Shifting Boundaries"', '"Shifting Boundaries Again"', 1), encoding="utf-8")
+    assert resolve_member_named(root, "Shifting Boundaries Again").endswith("/shifting-boundaries")
+
+    # A damaged file is built again, not trusted.
+    kept.write_text("{not json", encoding="utf-8")
+    assert resolve_member_named(root, "Shifting Boundaries Again").endswith("/shifting-boundaries")
+
+
+def resolve_member_named(root: DatasetRoot, name: str) -> str:
+    store = open_store(root)
+    kind = KINDS["intervention"]
+    return str(resolve.resolve_member(store.graph(), kind, name, "intervention", store.keep()))

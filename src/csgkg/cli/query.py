@@ -158,7 +158,8 @@ def _accepted_values(root, name: str) -> list[str]:
     kind = KINDS.get(name)
     if kind is None:
         return []
-    index = index_for(open_store(root).graph(), kind)
+    store = open_store(root)
+    index = index_for(store.graph(), kind, store.keep())
     return sorted(index.names.values(), key=str.casefold)
 
 

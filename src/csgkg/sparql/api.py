@@ -88,8 +88,9 @@ def bind_parameters(
                 raise UsageError(f"query '{stored.name}' needs the parameter '{parameter.name}'{what}")
             continue
         if graph is None:
-            graph = (store or open_store(as_root(root))).graph()
-        bindings[parameter.variable] = resolve_values(graph, parameter, values)
+            store = store or open_store(as_root(root))
+            graph = store.graph()
+        bindings[parameter.variable] = resolve_values(graph, parameter, values, store.keep())
     return inject_values(stored.sparql, bindings), bindings
 
 
@@ -222,8 +223,8 @@ def compare(
     dataset_root = as_root(root)
     store = open_store(dataset_root)
     graph = store.graph()
-    iri_a = resolve_member(graph, KINDS["a"], a, "a")
-    iri_b = resolve_member(graph, KINDS["b"], b, "b")
+    iri_a = resolve_member(graph, KINDS["a"], a, "a", store.keep())
+    iri_b = resolve_member(graph, KINDS["b"], b, "b", store.keep())
     if iri_a == iri_b:
         raise UsageError("compare needs two different interventions")
     result = run_stored(
@@ -235,7 +236,7 @@ def compare(
         store=store,
         max_answer_mb=max_answer_mb,
     )
-    index = index_for(graph, KINDS["a"])
+    index = index_for(graph, KINDS["a"], store.keep())
     return from_result(
         result, curie(iri_a), index.names[iri_a], curie(iri_b), index.names[iri_b], facets_of(graph)
     )

@@ -10,20 +10,25 @@ nearest valid values.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 from rdflib.term import Node
 
 from csgkg.core.errors import UsageError
+from csgkg.core.files import write_atomic
 from csgkg.core.namespaces import CSG, PREFIXES, SCHEMA
 from csgkg.io.locate import curie
 from csgkg.sparql.catalogue import Parameter
+from csgkg.store.base import Keep
 
 
 @dataclass(frozen=True)
@@ -111,24 +116,14 @@ def members(graph: Graph, kind: Kind) -> set[URIRef]:
 
 
 def build_index(graph: Graph, kind: Kind) -> Index:
-    """The name index of ``kind`` over ``graph``.
-
-    The names are read a property at a time (one scan of the store's index each), not a member at
-    a time, which on a store costs a lookup per member and property. A member with several values of
-    one property has them read again in the order ``graph.objects`` gives, so that its display name
-    (the first) is the same as a lookup of that member would give.
+    """The name index of ``kind`` over ``graph``: each member's names, looked up member by member
+    (a few lookups each; the on-disk index keeps the result between commands, :func:`index_for`).
     """
     index = Index(kind)
     found = members(graph, kind)
-    named: dict[URIRef, dict[URIRef, list[Node]]] = {}
-    for prop in (*NAME_PROPERTIES, SKOS.altLabel):
-        for member, name in graph.subject_objects(prop):
-            if member in found:
-                named.setdefault(member, {}).setdefault(prop, []).append(name)
 
     def names(member: URIRef, prop: URIRef) -> list[Node]:
-        values = named.get(member, {}).get(prop, [])
-        return list(graph.objects(member, prop)) if len(values) > 1 else values
+        return list(graph.objects(member, prop))
 
     for member in found:
         index.add(0, str(member), member)
@@ -148,14 +143,57 @@ def build_index(graph: Graph, kind: Kind) -> Index:
 _CACHE: dict[tuple[int, str], tuple[Graph, Index]] = {}
 
 
-def index_for(graph: Graph, kind: Kind) -> Index:
-    """The index of ``kind`` over ``graph``, kept while the same graph object is asked again."""
+def index_for(graph: Graph, kind: Kind, keep: Keep | None = None) -> Index:
+    """The index of ``kind`` over ``graph``, kept while the same graph object is asked again.
+
+    With ``keep`` (the store's, :meth:`csgkg.store.base.Store.keep`), the index is also kept in a
+    file beside the store and read from there by later commands while the store's token is the one
+    it was made with; otherwise, and when the file cannot be read or written, it is built anew.
+    """
     key = (id(graph), kind.noun)
     cached = _CACHE.get(key)
     if cached is None or cached[0] is not graph:
-        cached = (graph, build_index(graph, kind))
+        index = _read_kept(keep, kind) if keep is not None else None
+        if index is None:
+            index = build_index(graph, kind)
+            if keep is not None:
+                _write_kept(keep, index)
+        cached = (graph, index)
         _CACHE[key] = cached
     return cached[1]
+
+
+def _kept_file(keep: Keep, kind: Kind) -> Path:
+    return keep.folder / f"names-{kind.noun.replace(' ', '-')}.json"
+
+
+def _write_kept(keep: Keep, index: Index) -> None:
+    members = sorted(index.names)
+    number = {member: i for i, member in enumerate(members)}
+    data = {
+        "token": keep.token,
+        "members": [str(m) for m in members],
+        "names": [index.names[m] for m in members],
+        "tiers": [
+            {name: sorted(number[m] for m in found) for name, found in tier.items()} for tier in index.tiers
+        ],
+    }
+    with contextlib.suppress(OSError):  # a folder we may not write to: the index is built again next time
+        write_atomic(_kept_file(keep, index.kind), json.dumps(data, ensure_ascii=False), fsync=False)
+
+
+def _read_kept(keep: Keep, kind: Kind) -> Index | None:
+    try:
+        data = json.loads(_kept_file(keep, kind).read_text(encoding="utf-8"))
+        if data["token"] != keep.token:
+            return None
+        members = [URIRef(m) for m in data["members"]]
+        index = Index(kind, dict(zip(members, data["names"], strict=True)))
+        for tier, kept in zip(index.tiers, data["tiers"], strict=True):
+            tier.update((name, {members[i] for i in found}) for name, found in kept.items())
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None  # missing, from another version or damaged: built again
+    return index
 
 
 def nearest(index: Index, text: str, n: int = 5) -> list[str]:
@@ -182,9 +220,12 @@ def nearest(index: Index, text: str, n: int = 5) -> list[str]:
     return out
 
 
-def resolve_member(graph: Graph, kind: Kind, value: object, parameter: str) -> URIRef:
-    """The member of ``kind`` that ``value`` names, else a UsageError with the nearest values."""
-    index = index_for(graph, kind)
+def resolve_member(
+    graph: Graph, kind: Kind, value: object, parameter: str, keep: Keep | None = None
+) -> URIRef:
+    """The member of ``kind`` that ``value`` names, else a UsageError with the nearest values
+    (``keep``: see :func:`index_for`)."""
+    index = index_for(graph, kind, keep)
     text = str(value)
     found = index.lookup(text)
     if len(found) == 1:
@@ -238,13 +279,13 @@ def _as_literal(text: str, parameter: Parameter) -> Literal:
     return Literal(text)
 
 
-def resolve_value(graph: Graph, parameter: Parameter, value: object) -> Node:
-    """The RDF term for one value of ``parameter``."""
+def resolve_value(graph: Graph, parameter: Parameter, value: object, keep: Keep | None = None) -> Node:
+    """The RDF term for one value of ``parameter`` (``keep``: see :func:`index_for`)."""
     kind = KINDS.get(parameter.name)
     if kind is not None:
         if isinstance(value, Literal):
             value = str(value)
-        return resolve_member(graph, kind, value, parameter.name)
+        return resolve_member(graph, kind, value, parameter.name, keep)
     if isinstance(value, URIRef | Literal):
         return value
     if parameter.type == "iri":
@@ -252,6 +293,8 @@ def resolve_value(graph: Graph, parameter: Parameter, value: object) -> Node:
     return _as_literal(str(value), parameter)
 
 
-def resolve_values(graph: Graph, parameter: Parameter, values: Iterable[object]) -> list[Node]:
+def resolve_values(
+    graph: Graph, parameter: Parameter, values: Iterable[object], keep: Keep | None = None
+) -> list[Node]:
     """The RDF terms for the values of ``parameter`` (several values mean any of them)."""
-    return [resolve_value(graph, parameter, value) for value in values]
+    return [resolve_value(graph, parameter, value, keep) for value in values]

@@ -28,6 +28,15 @@ Pattern = tuple[Node | None, Node | None, Node | None]
 BACKENDS = ("oxigraph", "rdflib")
 
 
+@dataclass(frozen=True)
+class Keep:
+    """A folder for things worked out from a store's triples, and the token naming those triples:
+    what is kept there holds only while the store's token is the one it was made with."""
+
+    folder: Path
+    token: str
+
+
 @dataclass
 class Result:
     """The answer of a query: its column names and rows of RDF terms (None where unbound)."""
@@ -83,6 +92,11 @@ class Store(Protocol):
 
     def graph(self) -> Graph:
         """The union of the files as an rdflib Graph (a read-only view where the back end allows)."""
+        ...
+
+    def keep(self) -> Keep | None:
+        """Where to keep what is worked out from this store's triples between commands, and the
+        token naming those triples; None when nothing outlives the process."""
         ...
 
 
@@ -154,6 +168,10 @@ class OxigraphStore:
         """A read-only rdflib view of the union (nothing is copied)."""
         return StoreGraph(self.ox)
 
+    def keep(self) -> Keep | None:
+        """Nothing is kept (the on-disk index, :class:`IndexStore`, keeps)."""
+        return None
+
 
 class RdflibStore:
     """The dataset parsed by rdflib, file by file (:class:`csgkg.io.parse.Dataset`)."""
@@ -162,6 +180,10 @@ class RdflibStore:
         self.root = dataset.root
         self.dataset = dataset
         self._union: Graph | None = None
+
+    def keep(self) -> Keep | None:
+        """Nothing is kept: the files are parsed again by the next command."""
+        return None
 
     def graph(self) -> Graph:
         """The union of the files (built once)."""
@@ -214,6 +236,12 @@ class IndexStore(OxigraphStore):
     def __init__(self, root: DatasetRoot, index: Any) -> None:
         super().__init__(root, index.store, index.files)
         self.index = index
+
+    def keep(self) -> Keep | None:
+        """Beside the index, for the files (by size and modification time) it holds."""
+        from csgkg.store.index import index_dir
+
+        return Keep(index_dir(self.root) / "derived", self.index.state.manifest.digest())
 
     def notes(self) -> list[str]:
         """What the user should know about answers from this index."""
