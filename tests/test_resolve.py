@@ -83,6 +83,18 @@ def test_the_index_is_kept_beside_the_store_until_the_files_change(
     assert read.tiers == built.tiers and read.names == built.names
     assert resolve_member_named(root, "Shifting Boundaries").endswith("/shifting-boundaries")
 
+    # An index kept by other code (another version of csgkg) is not read.
+    import json
+
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    kept.write_text(json.dumps({**data, "code": "other"}), encoding="utf-8")
+    calls = []
+    with monkeypatch.context() as patched:
+        patched.setattr(resolve, "build_index", lambda *args: calls.append(args) or built)
+        again = open_store(root)
+        resolve.index_for(again.graph(), kind, again.keep())
+    assert len(calls) == 1
+
     # An edit changes the token: the kept index is not used, and the new name is found.
     path = root.data_dir / "interventions" / "shifting-boundaries.ttl"
     text = path.read_text(encoding="utf-8")

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import hashlib
 import json
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
@@ -167,11 +170,25 @@ def _kept_file(keep: Keep, kind: Kind) -> Path:
     return keep.folder / f"names-{kind.noun.replace(' ', '-')}.json"
 
 
+@cache
+def _code() -> str:
+    """A digest of the source that decides the index (this module, CURIEs, the prefixes): a kept
+    index made by other code is not read."""
+    from csgkg.core import namespaces
+    from csgkg.io import locate
+
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], locate, namespaces):
+        digest.update(Path(module.__file__).read_bytes())  # type: ignore[arg-type]
+    return digest.hexdigest()
+
+
 def _write_kept(keep: Keep, index: Index) -> None:
     members = sorted(index.names)
     number = {member: i for i, member in enumerate(members)}
     data = {
         "token": keep.token,
+        "code": _code(),
         "members": [str(m) for m in members],
         "names": [index.names[m] for m in members],
         "tiers": [
@@ -185,7 +202,7 @@ def _write_kept(keep: Keep, index: Index) -> None:
 def _read_kept(keep: Keep, kind: Kind) -> Index | None:
     try:
         data = json.loads(_kept_file(keep, kind).read_text(encoding="utf-8"))
-        if data["token"] != keep.token:
+        if data["token"] != keep.token or data["code"] != _code():
             return None
         members = [URIRef(m) for m in data["members"]]
         index = Index(kind, dict(zip(members, data["names"], strict=True)))
