@@ -643,6 +643,17 @@ def test_changes_of_a_first_release(release) -> None:
     assert "[Shifting Boundaries](https://w3id.org/csgkg/id/intervention/shifting-boundaries)" in text
 
 
+def test_a_first_release_lists_every_intervention_in_the_catalogues_order(release, expected) -> None:
+    from csgkg.publish.release.changes import _link
+    from csgkg.publish.release.records import Catalogue
+
+    text = (release.dist_dir / "CHANGES.md").read_text(encoding="utf-8")
+    listed = [line for line in text.splitlines() if line.startswith("- [")]
+    records = Catalogue(expected).interventions
+    assert len(records) > 20
+    assert listed == [f"- {_link(record.label, record.iri)}" for record in records]
+
+
 def _section(text: str, heading: str) -> str:
     start = text.index(f"## {heading}")
     end = text.find("\n## ", start + 1)

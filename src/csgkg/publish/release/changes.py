@@ -116,7 +116,10 @@ def render(current: Graph, info: ReleaseInfo, previous: PreviousRelease | None) 
             f"## Interventions in this release ({len(catalogue.intervention_iris)})",
             "",
         ]
-        lines += [f"- {_link(i.label, i.iri)}" for i in catalogue.interventions]
+        # Sorted as Catalogue.interventions sorts the records, without making them.
+        labels = {iri: catalogue.label(iri) for iri in catalogue.intervention_iris}
+        listed = sorted(labels, key=lambda iri: (labels[iri].casefold(), iri))
+        lines += [f"- {_link(labels[iri], iri)}" for iri in listed]
         return "\n".join(lines) + "\n"
     try:
         before = release_info(previous.graph).version
