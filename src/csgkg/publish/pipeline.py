@@ -18,6 +18,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
 from csgkg.core.files import replaced_folder, write_atomic
+from csgkg.core.heap import long_lived, thaw
 from csgkg.core.namespaces import CSG
 from csgkg.core.root import DatasetRoot
 from csgkg.core.words import plural
@@ -82,16 +83,31 @@ def build(
     Nothing is written to ``dist/`` when validation finds a Violation; the index is brought up to date
     either way, and keeps the verdict. ``since`` names the previous release that ``CHANGES.md``
     compares with (a folder holding an older ``dist/``, or a git tag). ``reporter`` (a
-    csgkg.core.progress.Reporter) shows progress. ``dataset`` (already parsed) is validated with pySHACL
-    instead of reading the files again. The package's own copy of the dataset is refused before
-    anything is read (:meth:`DatasetRoot.require_writable`).
+    csgkg.core.progress.Reporter) shows progress. The package's own copy of the dataset is refused
+    before anything is read (:meth:`DatasetRoot.require_writable`).
     """
     root.require_writable("csgkg build", "dist")
     store = open_store(root, "oxigraph", reporter)  # load
     notes = [said for said in [store.index.update.describe()] if said]
     report = validate_root(root, engine=engine, progress=reporter)  # keeps the verdict with the index
     notes.extend(report.notes)
-    graph = union_graph(store)
+    try:
+        return _release(root, store, report, notes, since, reporter)
+    finally:
+        thaw()
+
+
+def _release(
+    root: DatasetRoot,
+    store: OxigraphStore,
+    report: ValidationReport,
+    notes: list[str],
+    since: str | Path | None,
+    reporter: Any,
+) -> BuildResult:
+    """Infer, serialise and bundle the validated dataset in ``store`` (when it conforms)."""
+    with long_lived():  # the union graph lives as long as the build
+        graph = union_graph(store)
     result = BuildResult(
         report=report,
         interventions=count_interventions(graph),
@@ -104,7 +120,8 @@ def build(
     _write_keys(root, store)
     if reporter is not None:
         reporter.task("OWL 2 RL closure", total=None)
-    inferred = owl_rl_closure(graph, root.path / "ontology" / "imports" / "skos-axioms.ttl")  # infer
+    with long_lived():  # and so does its closure
+        inferred = owl_rl_closure(graph, root.path / "ontology" / "imports" / "skos-axioms.ttl")  # infer
     result.inferred_triples = len(inferred)
     dist = root.dist_dir
     with replaced_folder(dist) as out:
