@@ -36,7 +36,7 @@ def write_release(
     from csgkg.core.background import Background
     from csgkg.io.serialise import to_ntriples
     from csgkg.publish.release.changes import write_changes
-    from csgkg.publish.release.description import write_description
+    from csgkg.publish.release.description import describe_dataset, write_description
     from csgkg.publish.release.formats import write_formats
     from csgkg.publish.release.framing import write_interventions_json
     from csgkg.publish.release.ontology_docs import write_ontology_docs
@@ -57,7 +57,8 @@ def write_release(
         protege = write_protege(graph, dist)
         changes = write_changes(graph, info, previous, dist)
         docs = write_ontology_docs(root, dist)
+        described = describe_dataset(graph, info)  # while the framing may still run
         written.append(framing.result())
     written.extend([*tables, protege, changes, docs])
-    written.append(write_description(graph, info, dist))  # last: it describes every other file
+    written.append(write_description(described, info, dist))  # last: it describes every other file
     return written

@@ -174,6 +174,12 @@ def _distribution(out: Graph, dataset: URIRef, info: ReleaseInfo, item: Distribu
 
 def describe(graph: Graph, info: ReleaseInfo, dist: Path) -> Graph:
     """The description of the release of ``graph`` whose files are in ``dist``."""
+    return with_distributions(describe_dataset(graph, info), info, dist)
+
+
+def describe_dataset(graph: Graph, info: ReleaseInfo) -> Graph:
+    """The description of the release of ``graph`` without its files (:func:`with_distributions`
+    adds them): what can be said before the files are written."""
     out = new_graph()
     series, dataset = URIRef(info.series_iri), URIRef(info.dataset_iri)
     license_iri = URIRef(info.license)
@@ -246,10 +252,16 @@ def describe(graph: Graph, info: ReleaseInfo, dist: Path) -> Graph:
         out.add((dataset, DCTERMS.source, source))
         out.add((dataset, PROV.wasDerivedFrom, source))
         out.add((source, RDF.type, PROV.Entity))
-
-    for item in DISTRIBUTIONS:
-        _distribution(out, dataset, info, item, dist)
     return out
+
+
+def with_distributions(described: Graph, info: ReleaseInfo, dist: Path) -> Graph:
+    """``described`` (from :func:`describe_dataset`) with every file of the release in ``dist``,
+    its size and SHA-256, added."""
+    dataset = URIRef(info.dataset_iri)
+    for item in DISTRIBUTIONS:
+        _distribution(described, dataset, info, item, dist)
+    return described
 
 
 def _software_version() -> str:
@@ -264,8 +276,9 @@ def to_turtle(description: Graph) -> str:
     return turtle(description, prefixes)
 
 
-def write_description(graph: Graph, info: ReleaseInfo, dist: Path) -> Path:
-    """Write ``dataset.ttl`` into ``dist`` (after every file it describes) and return its path."""
+def write_description(described: Graph, info: ReleaseInfo, dist: Path) -> Path:
+    """Write ``dataset.ttl`` into ``dist`` (after every file it describes) and return its path;
+    ``described`` is :func:`describe_dataset` of the release's graph."""
     path = dist / OUTPUT_FILE
-    write_atomic(path, to_turtle(describe(graph, info, dist)))
+    write_atomic(path, to_turtle(with_distributions(described, info, dist)))
     return path
