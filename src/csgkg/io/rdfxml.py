@@ -9,6 +9,7 @@ ontology header (``head``) comes first, then every other subject in sorted order
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -79,15 +80,27 @@ def to_rdfxml(graph: Graph, head: URIRef | None = None, prefixes: dict[str, str]
 
     Raises :class:`RdfXmlError` for a predicate that has no XML name (one ending in ``/``).
     """
-    graph = canonical(graph)
+    return statements_to_rdfxml(canonical(graph), head, prefixes)
+
+
+def statements_to_rdfxml(
+    statements: Iterable[tuple], head: URIRef | None = None, prefixes: dict[str, str] | None = None
+) -> str:
+    """:func:`to_rdfxml` of the graph of ``statements`` (each once, blank nodes already labelled
+    as they are to be written), without making that graph."""
+    by_subject: dict[object, list[tuple]] = {}
+    for s, p, o in statements:
+        by_subject.setdefault(s, []).append((p, o))
     names, used = _qnames(
-        sorted({p for p in graph.predicates() if isinstance(p, URIRef)}), prefixes or PREFIXES
+        sorted({p for pairs in by_subject.values() for p, _ in pairs if isinstance(p, URIRef)}),
+        prefixes or PREFIXES,
     )
     used["rdf"] = str(RDF)
     lines = ['<?xml version="1.0" encoding="utf-8"?>\n', "<rdf:RDF\n"]
     lines.extend(f"   xmlns:{prefix}={quoteattr(ns)}\n" for prefix, ns in sorted(used.items()))
     lines.append(">\n")
-    subjects = sorted(set(graph.subjects()), key=lambda s: (s != head, *_subject_key(s)))
+    subjects = sorted(by_subject, key=lambda s: (s != head, *_subject_key(s)))
+    rdf_type = RDF.type
     for subject in subjects:
         about = (
             f"rdf:nodeID={quoteattr(_node_id(subject))}"
@@ -95,11 +108,11 @@ def to_rdfxml(graph: Graph, head: URIRef | None = None, prefixes: dict[str, str]
             else f"rdf:about={quoteattr(str(subject))}"
         )
         lines.append(f"  <rdf:Description {about}>\n")
-        statements = sorted(
-            graph.predicate_objects(subject),
-            key=lambda po: (po[0] != RDF.type, str(po[0]), type(po[1]).__name__, po[1].n3()),
+        statements_of = sorted(
+            by_subject[subject],
+            key=lambda po: (po[0] != rdf_type, str(po[0]), type(po[1]).__name__, po[1].n3()),
         )
-        lines.extend(_statement(names[p], o) for p, o in statements)
+        lines.extend(_statement(names[p], o) for p, o in statements_of)
         lines.append("  </rdf:Description>\n")
     lines.append("</rdf:RDF>\n")
     return "".join(lines)

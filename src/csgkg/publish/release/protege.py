@@ -27,7 +27,6 @@ same graph always gives the same bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -35,8 +34,8 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from csgkg.core.files import write_atomic
 from csgkg.core.namespaces import ONTOLOGY_IRI
-from csgkg.io.rdfxml import to_rdfxml
-from csgkg.io.serialise import derived_graph
+from csgkg.io.rdfxml import statements_to_rdfxml
+from csgkg.io.serialise import canonical, derived_graph
 from csgkg.publish.release.version import ReleaseError
 
 OUTPUT_FILE = "csgkg-protege.owl"
@@ -87,27 +86,29 @@ def _reserved(node: object) -> bool:
     return isinstance(node, URIRef) and str(node).startswith(RESERVED)
 
 
+# Terms read once: a namespace's attribute lookup costs more than the comparison it feeds.
+_TYPE, _RANGE, _OWL = RDF.type, RDFS.range, str(OWL)
+_OWL_ENDS = (OWL.Thing, OWL.Nothing)
+
+
 def _kept(triple: tuple) -> bool:
     """False for a statement that makes a reserved RDF/RDFS/XSD IRI a class (``rdf:Statement``)."""
     _, p, o = triple
-    if p == RDF.type:
-        return not _reserved(o) or str(o).startswith(str(OWL)) or o in ALLOWED_TYPES
+    if p == _TYPE:
+        return not _reserved(o) or str(o).startswith(_OWL) or o in ALLOWED_TYPES
     if p in CLASS_POSITIONS:
-        return not _reserved(o) or o in (OWL.Thing, OWL.Nothing)
+        return not _reserved(o) or o in _OWL_ENDS
     return True
 
 
-def _converted(graph: Graph) -> Graph:
-    out = derived_graph(graph)  # no blank node is added: a canonical graph's labels stay stable
-    for s, p, o in graph:
-        if not _kept((s, p, o)):
-            continue
-        if isinstance(o, Literal):
-            o = owl2_literal(o)
-        elif p == RDFS.range and isinstance(o, URIRef):
-            o = owl2_range(o)
-        out.add((s, p, o))
-    return out
+def _converted(triple: tuple) -> tuple:
+    """``triple`` with a literal or a range outside the OWL 2 datatype map replaced."""
+    s, p, o = triple
+    if isinstance(o, Literal):
+        return (s, p, owl2_literal(o))
+    if p == _RANGE and isinstance(o, URIRef):
+        return (s, p, owl2_range(o))
+    return triple
 
 
 def _declared_kind(graph: Graph, prop: URIRef) -> URIRef | None:
@@ -149,11 +150,13 @@ def _property_kinds(graph: Graph) -> dict[URIRef, URIRef]:
 
 
 def _classes(graph: Graph, kinds: dict[URIRef, URIRef]) -> set[URIRef]:
-    """Every named class used: as a type, in a class axiom, or as a domain or object range."""
-    found: set[object] = set(graph.objects(None, RDF.type))
+    """Every named class used in the statements the profile keeps: as a type, in a class axiom, or
+    as a domain or object range."""
+    found: set[object] = {o for o in graph.objects(None, RDF.type) if _kept((None, RDF.type, o))}
     for prop in CLASS_POSITIONS:
         for s, o in graph.subject_objects(prop):
-            found.update((s, o))
+            if _kept((s, prop, o)):
+                found.update((s, o))
     for prop, kind in kinds.items():
         if kind != OWL.AnnotationProperty:
             found.update(graph.objects(prop, RDFS.domain))
@@ -162,38 +165,48 @@ def _classes(graph: Graph, kinds: dict[URIRef, URIRef]) -> set[URIRef]:
     return {c for c in found if isinstance(c, URIRef) and not _reserved(c)}
 
 
-def _datatypes(graph: Graph) -> Iterable[URIRef]:
-    """Datatypes used that must be declared: those outside the OWL 2 map (none after conversion)."""
-    used = {o.datatype for o in graph.objects() if isinstance(o, Literal) and o.datatype is not None}
-    return sorted(d for d in used if d not in OWL2_DATATYPES)
+def profile_statements(graph: Graph) -> set[tuple]:
+    """The statements of the OWL 2 DL profile of ``graph`` (see the module's description), worked
+    out from ``graph`` without copying it into another graph: the kinds and classes are those of
+    the statements kept, which the conversions of literals and ranges do not change."""
+    kinds = _property_kinds(graph)
+    classes = _classes(graph, kinds)
+    out: set[tuple] = set()
+    individual = OWL.NamedIndividual
+    for triple in graph:
+        if not _kept(triple):
+            continue
+        s, p, o = triple
+        if p == _TYPE:
+            if o in PROPERTY_KINDS and s in kinds and kinds[s] != o:
+                continue  # a property declared twice keeps the kind chosen for it
+            if o in classes and isinstance(s, URIRef):
+                out.add((s, _TYPE, individual))  # concepts, interventions, claims, ...
+        out.add(_converted(triple))
+    out.update((prop, RDF.type, kind) for prop, kind in kinds.items())
+    out.update((cls, RDF.type, OWL.Class) for cls in classes)
+    leftover = sorted(
+        {o.datatype for _, _, o in out if isinstance(o, Literal) and o.datatype is not None} - OWL2_DATATYPES
+    )
+    if leftover:
+        raise ReleaseError(f"{OUTPUT_FILE}: datatypes outside the OWL 2 datatype map remain: {leftover}")
+    return out
 
 
 def protege_profile(graph: Graph) -> Graph:
-    """The OWL 2 DL profile of ``graph`` (see the module's description); ``graph`` is unchanged."""
-    out = _converted(graph)
-    kinds = _property_kinds(out)
-    for prop, kind in kinds.items():
-        for other in PROPERTY_KINDS:
-            if other != kind:
-                out.remove((prop, RDF.type, other))
-        out.add((prop, RDF.type, kind))
-    classes = _classes(out, kinds)
-    for cls in classes:
-        out.add((cls, RDF.type, OWL.Class))
-    for member, cls in list(out.subject_objects(RDF.type)):  # concepts, interventions, claims, ...
-        if cls in classes and isinstance(member, URIRef):
-            out.add((member, RDF.type, OWL.NamedIndividual))
-    leftover = list(_datatypes(out))
-    if leftover:
-        raise ReleaseError(f"{OUTPUT_FILE}: datatypes outside the OWL 2 datatype map remain: {leftover}")
+    """The OWL 2 DL profile of ``graph`` as a graph (:func:`profile_statements`); ``graph`` is
+    unchanged."""
+    out = derived_graph(graph)  # no blank node is added: a canonical graph's labels stay stable
+    out.addN((s, p, o, out) for s, p, o in profile_statements(graph))
     return out
 
 
 def write_protege(graph: Graph, dist: Path) -> Path:
     """Write ``csgkg-protege.owl`` (the OWL 2 DL profile of ``graph``) into ``dist``; return its path."""
     path = dist / OUTPUT_FILE
-    write_atomic(path, to_rdfxml(protege_profile(graph), head=URIRef(ONTOLOGY_IRI)))
+    statements = profile_statements(canonical(graph))  # blank nodes labelled as in the other formats
+    write_atomic(path, statements_to_rdfxml(statements, head=URIRef(ONTOLOGY_IRI)))
     return path
 
 
-__all__ = ["OUTPUT_FILE", "protege_profile", "write_protege"]
+__all__ = ["OUTPUT_FILE", "profile_statements", "protege_profile", "write_protege"]
