@@ -118,16 +118,20 @@ def _release(
     if not report.conforms:
         return result
     _write_keys(root, store)
-    if reporter is not None:
-        reporter.task("OWL 2 RL closure", total=None)
-    with long_lived():  # and so does its closure
-        inferred = owl_rl_closure(graph, root.path / "ontology" / "imports" / "skos-axioms.ttl")  # infer
-    result.inferred_triples = len(inferred)
-    dist = root.dist_dir
-    with replaced_folder(dist) as out:
+
+    def infer() -> Graph:  # called by write_release while interventions.json is framed beside it
+        if reporter is not None:
+            reporter.task("OWL 2 RL closure", total=None)
+        with long_lived():  # the closure lives as long as the build too
+            inferred = owl_rl_closure(graph, root.path / "ontology" / "imports" / "skos-axioms.ttl")
+        result.inferred_triples = len(inferred)
         if reporter is not None:
             reporter.task("writing the release", total=None)
-        written = write_release(root, graph, inferred, out, since=since)  # serialise and bundle
+        return inferred
+
+    dist = root.dist_dir
+    with replaced_folder(dist) as out:
+        written = write_release(root, graph, infer, out, since=since)  # infer, serialise and bundle
         sources_file(root).unlink(missing_ok=True)  # no record names a release while it is swapped
     digest = json.dumps({"sources": store.index.state.manifest.digest()})
     write_atomic(sources_file(root), digest, fsync=False)

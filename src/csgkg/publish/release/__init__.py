@@ -10,6 +10,7 @@ and, last, ``dataset.ttl``, which describes every other file with its size and S
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rdflib import Graph
@@ -22,13 +23,15 @@ __all__ = ["write_release"]
 def write_release(
     root: DatasetRoot,
     graph: Graph,
-    inferred: Graph,
+    inferred: Graph | Callable[[], Graph],
     dist: Path | None = None,
     since: str | Path | None = None,
 ) -> list[Path]:
     """Write the release files for ``graph`` (the validated union graph of ``root``, made canonical
-    by :func:`csgkg.io.serialise.canonical_graph`) and ``inferred`` (its OWL 2 RL closure) into
-    ``dist`` (default: ``root``'s ``dist/``) and return their paths.
+    by :func:`csgkg.io.serialise.canonical_graph`) and ``inferred`` (its OWL 2 RL closure, or a
+    function that works it out, called once the framing of ``interventions.json`` has started in
+    the second process, so that the two run side by side) into ``dist`` (default: ``root``'s
+    ``dist/``) and return their paths.
 
     ``since`` names the previous release for ``CHANGES.md``: a folder holding an older ``dist/``,
     or a git tag; by default the newest git tag that is not the current commit, if there is one.
@@ -51,7 +54,8 @@ def write_release(
     previous = find_previous(root, since)  # first, so that a bad --since stops before writing
     ntriples = to_ntriples(graph)  # the sorted statements that the formats and the framing start from
     with Background(write_interventions_json, graph, root.context_file, dist, ntriples) as framing:
-        written = write_formats(graph, inferred, root.context_file, dist, ntriples)
+        closure = inferred() if callable(inferred) else inferred  # while the framing runs beside it
+        written = write_formats(graph, closure, root.context_file, dist, ntriples)
         written.append(write_prefixes(dist))
         tables = write_tables(graph, info, dist)
         protege = write_protege(graph, dist)
