@@ -12,21 +12,29 @@ from csgkg.core.files import write_atomic
 from csgkg.io.serialise import load_context, ntriples_to_turtle, to_jsonld, to_ntriples, to_turtle
 
 RDF_FILES = ("csgkg.ttl", "csgkg.nt", "csgkg.jsonld", "csgkg-inferred.ttl", "context.jsonld")
+JSONLD_FILE = "csgkg.jsonld"
 
 
 def write_formats(
     graph: Graph, inferred: Graph, context_file: Path, dist: Path, ntriples: str | None = None
 ) -> list[Path]:
-    """Write :data:`RDF_FILES` into ``dist`` and return their paths; ``ntriples`` is
+    """Write :data:`RDF_FILES` but ``csgkg.jsonld`` (:func:`write_jsonld` writes that one, so that
+    it can be written in another process) into ``dist`` and return their paths; ``ntriples`` is
     :func:`csgkg.io.serialise.to_ntriples` of ``graph``, if the caller has it already."""
     ntriples = to_ntriples(graph) if ntriples is None else ntriples
     outputs = {
         "csgkg.ttl": ntriples_to_turtle(ntriples),
         "csgkg.nt": ntriples,
-        "csgkg.jsonld": to_jsonld(graph, load_context(context_file)),
         "csgkg-inferred.ttl": to_turtle(inferred),
     }
     for name, content in outputs.items():
         write_atomic(dist / name, content, fsync=False)
     shutil.copyfile(context_file, dist / "context.jsonld")
-    return [dist / name for name in RDF_FILES]
+    return [dist / name for name in RDF_FILES if name != JSONLD_FILE]
+
+
+def write_jsonld(graph: Graph, context_file: Path, dist: Path) -> Path:
+    """Write ``csgkg.jsonld``, ``graph`` compacted with the context of ``context_file``."""
+    path = dist / JSONLD_FILE
+    write_atomic(path, to_jsonld(graph, load_context(context_file)), fsync=False)
+    return path
