@@ -172,11 +172,6 @@ def _distribution(out: Graph, dataset: URIRef, info: ReleaseInfo, item: Distribu
     out.add((node, SCHEMA.sha256, Literal(digest)))
 
 
-def describe(graph: Graph, info: ReleaseInfo, dist: Path) -> Graph:
-    """The description of the release of ``graph`` whose files are in ``dist``."""
-    return with_distributions(describe_dataset(graph, info), info, dist)
-
-
 def describe_dataset(graph: Graph, info: ReleaseInfo) -> Graph:
     """The description of the release of ``graph`` without its files (:func:`with_distributions`
     adds them): what can be said before the files are written."""
