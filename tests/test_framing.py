@@ -16,7 +16,7 @@ from conftest import load_synth
 from csgkg.core.namespaces import CSG
 from csgkg.core.root import DatasetRoot
 from csgkg.io.parse import Dataset, load_dataset
-from csgkg.io.serialise import canonical
+from csgkg.io.serialise import canonical, to_ntriples
 from csgkg.publish.release import framing
 from csgkg.publish.release.framing import framed_interventions
 from csgkg.publish.release.records import Catalogue
@@ -32,12 +32,7 @@ def whole_graph_framing(graph: Graph, context_file: Path) -> dict[str, Any]:
     framed = jsonld.frame(
         expanded,
         framing.frame(graph, framing.embedded_context(context_file)),
-        {
-            "documentLoader": framing.local_document_loader({}),
-            "omitDefault": True,
-            "embed": "@once",
-            "omitGraph": False,
-        },
+        framing.frame_options(),
     )
     return framing._stable(framed)
 
@@ -88,6 +83,26 @@ def test_blank_nodes_framed_as_in_one_call(synthetic: DatasetRoot) -> None:
     graph.add((shared, RDFS.comment, Literal("in two documents")))
     text = written(assert_same_as_whole_graph(graph, synthetic.context_file))
     assert "only here" in text and text.count("in two documents") == 2
+
+
+@pytest.mark.slow  # writes and loads a synthetic registry
+def test_blank_nodes_of_different_batches_keep_different_identifiers(synthetic: DatasetRoot) -> None:
+    """Two blank nodes, each shared by two interventions, framed in different batches: each keeps
+    its own identifier, the one the N-Triples file gives it, so a reader never takes them for one
+    (pyld numbers blank nodes afresh in each call, which made both ``_:b0``)."""
+    graph = load_dataset(synthetic).graph()
+    interventions = sorted(URIRef(i) for i in Catalogue(graph).intervention_iris)
+    one, other = BNode(), BNode()
+    for node, pair in ((one, interventions[:2]), (other, interventions[-2:])):
+        graph.add((node, RDFS.comment, Literal(f"shared by {len(pair)}")))
+        for intervention in pair:
+            graph.add((intervention, URIRef(EX + "note"), node))
+    document = assert_same_as_whole_graph(graph, synthetic.context_file)
+    notes = {doc["id"]: doc[EX + "note"]["id"] for doc in document["@graph"] if EX + "note" in doc}
+    assert len(notes) == 4 and len(set(notes.values())) == 2
+    lines = to_ntriples(graph).splitlines()
+    labels = {line.split()[0] for line in lines if line.startswith("_:") and "shared by" in line}
+    assert set(notes.values()) == labels
 
 
 @pytest.mark.slow  # writes and loads a synthetic registry

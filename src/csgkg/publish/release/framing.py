@@ -229,6 +229,38 @@ def _shown_only(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def label_keeper() -> Any:
+    """A pyld identifier issuer that keeps each blank node's own label instead of numbering blank
+    nodes in the order pyld meets them (``_:b0``, ``_:b1``, ...).
+
+    pyld's numbering depends on the order of its input, and restarts with each call, so two blank
+    nodes framed in different batches would both be ``_:b0`` and a JSON-LD reader would take them
+    for one. Kept, the labels are the canonical ones that the Turtle and N-Triples files show.
+    A node without a label (which the input never has) gets a fresh ``_:frame`` label."""
+    from pyld.identifier_issuer import IdentifierIssuer
+
+    class LabelKeeper(IdentifierIssuer):
+        def get_id(self, old: str | None = None) -> str:
+            if old is None:
+                return super().get_id()
+            self.existing.setdefault(old, old)
+            return old
+
+    return LabelKeeper("_:frame")
+
+
+def frame_options() -> dict[str, Any]:
+    """pyld's options for framing ``interventions.json``: nothing is fetched, defaults are left
+    out, blank nodes keep their labels (:func:`label_keeper`) and the output has ``@graph``."""
+    return {
+        "documentLoader": local_document_loader({}),  # nothing to load: refuse every IRI
+        "omitDefault": True,
+        "embed": "@once",
+        "omitGraph": False,
+        "identifierIssuer": label_keeper(),
+    }
+
+
 def framed_interventions(graph: Graph, context_file: Path, ntriples: str | None = None) -> dict[str, Any]:
     """``graph``'s interventions framed as nested documents (a JSON-LD object with ``@graph``) whose
     ``@context`` is :func:`embedded_context`, inline.
@@ -245,12 +277,7 @@ def framed_interventions(graph: Graph, context_file: Path, ntriples: str | None 
     """
     from pyld import jsonld
 
-    options = {
-        "documentLoader": local_document_loader({}),  # nothing to load: refuse every IRI
-        "omitDefault": True,
-        "embed": "@once",
-        "omitGraph": False,
-    }
+    options = frame_options()
     the_frame = frame(graph, embedded_context(context_file))
     links = {  # the embedded links: property -> the properties shown beside the linked node
         prop: [key for key in value if not key.startswith("@")]
