@@ -299,11 +299,64 @@ def framed_interventions(graph: Graph, context_file: Path, ntriples: str | None 
                 for n in sorted(map(_node_id, reads))
                 if n in by_id
             ]
-            calls.append((nodes, {**the_frame, "@id": [str(top) for top in members]}))
+            calls.append((Expanded(nodes), {**the_frame, "@id": [str(top) for top in members]}))
     documents: list[Any] = []
-    for nodes, selected in calls:
-        documents.extend(jsonld.frame(nodes, selected, options)["@graph"])
+    processor = _processor(jsonld.JsonLdProcessor)
+    for nodes, selected in calls:  # a processor per call: what it remembers holds that call's contexts
+        documents.extend(processor().frame(nodes, selected, options)["@graph"])
     return _stable({"@context": the_frame["@context"], "@graph": documents})
+
+
+class Expanded(list):
+    """Node objects already in expanded form (Oxigraph's JSON-LD writer gives them so): the
+    processor of :func:`_processor` takes a copy of them as they are instead of expanding them
+    again, which would give the same objects."""
+
+
+def _processor(base: type) -> type:
+    """pyld's processor (``base``) with IRI compaction remembered per context: pyld compacts an IRI
+    that no term names by trying every term of the context as a prefix, and does so again each
+    time the IRI appears (a concept linked from every intervention is compacted thousands of
+    times). Remembered are the calls that pass no value, whose answer depends on nothing but the
+    context, the IRI and the flags, and, of the calls that pass a value, those that pyld does not
+    answer from the context's terms, where the value counts only by being there. Input marked
+    :class:`Expanded` is copied, not expanded again. The output is pyld's own (tests/test_framing.py
+    compares it with pyld framing the whole graph in one call)."""
+
+    class Remembering(base):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            super().__init__()
+            self._compacted: dict[tuple, tuple[dict, str]] = {}
+
+        def expand(self, input_: Any, options: dict) -> Any:
+            if isinstance(input_, Expanded):
+                return json.loads(json.dumps(input_, sort_keys=True))
+            return super().expand(input_, options)
+
+        def _compact_iri(  # pyld's signature
+            self,
+            active_ctx: dict,
+            iri: str,
+            value: Any = None,
+            vocab: bool = False,
+            base: str | None = None,
+            reverse: bool = False,
+        ) -> str:
+            if iri is None:
+                return iri
+            if value is not None and (
+                iri.startswith("@") or (vocab and iri in self._get_inverse_context(active_ctx))
+            ):
+                return super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
+            key = (id(active_ctx), iri, vocab, base, reverse, value is None)
+            found = self._compacted.get(key)
+            if found is not None and found[0] is active_ctx:  # the context is kept alive with it
+                return found[1]
+            compacted = super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
+            self._compacted[key] = (active_ctx, compacted)
+            return compacted
+
+    return Remembering
 
 
 def _node_id(node: Node) -> str:
