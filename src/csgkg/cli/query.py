@@ -159,7 +159,7 @@ def _accepted_values(root, name: str) -> list[str]:
     if kind is None:
         return []
     store = open_store(root)
-    index = index_for(store.graph(), kind, store.keep())
+    index = index_for(store, kind)
     return sorted(index.names.values(), key=str.casefold)
 
 

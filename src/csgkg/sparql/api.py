@@ -74,7 +74,6 @@ def bind_parameters(
         if name not in known:
             listing = ", ".join(p.usage for p in stored.parameters) or "none"
             raise UsageError(f"query '{stored.name}' has no parameter '{name}'; its parameters: {listing}")
-    graph = None
     bindings: dict[str, list] = {}
     defaults = stored.defaults
     for parameter in stored.parameters:
@@ -87,10 +86,8 @@ def bind_parameters(
                 what = f" ({article(kind.noun)}: an IRI, CURIE or label)" if kind else ""
                 raise UsageError(f"query '{stored.name}' needs the parameter '{parameter.name}'{what}")
             continue
-        if graph is None:
-            store = store or open_store(as_root(root))
-            graph = store.graph()
-        bindings[parameter.variable] = resolve_values(graph, parameter, values, store.keep())
+        store = store or open_store(as_root(root))
+        bindings[parameter.variable] = resolve_values(store, parameter, values)
     return inject_values(stored.sparql, bindings), bindings
 
 
@@ -223,8 +220,8 @@ def compare(
     dataset_root = as_root(root)
     store = open_store(dataset_root)
     graph = store.graph()
-    iri_a = resolve_member(graph, KINDS["a"], a, "a", store.keep())
-    iri_b = resolve_member(graph, KINDS["b"], b, "b", store.keep())
+    iri_a = resolve_member(store, KINDS["a"], a, "a")
+    iri_b = resolve_member(store, KINDS["b"], b, "b")
     if iri_a == iri_b:
         raise UsageError("compare needs two different interventions")
     result = run_stored(
@@ -236,7 +233,7 @@ def compare(
         store=store,
         max_answer_mb=max_answer_mb,
     )
-    index = index_for(graph, KINDS["a"], store.keep())
+    index = index_for(store, KINDS["a"])
     return from_result(
         result, curie(iri_a), index.names[iri_a], curie(iri_b), index.names[iri_b], facets_of(graph)
     )

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 from rdflib.term import Node
 
@@ -31,7 +31,7 @@ from csgkg.core.files import write_atomic
 from csgkg.core.namespaces import CSG, PREFIXES, SCHEMA
 from csgkg.io.locate import curie
 from csgkg.sparql.catalogue import Parameter
-from csgkg.store.base import Keep
+from csgkg.store.base import Keep, Store
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ NAME_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SKOS.notation)
 
 def normalise(text: str) -> str:
     """Lower case with runs of white space made one space: the form names are compared in."""
-    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+    return " ".join(str(text).split()).casefold()
 
 
 @dataclass
@@ -98,70 +98,72 @@ class Index:
         return f"{self.names.get(member, curie(member))} ({curie(member)})"
 
 
-def _subclasses(graph: Graph, cls: URIRef) -> set[URIRef]:
-    return {c for c in graph.transitive_subjects(RDFS.subClassOf, cls) if isinstance(c, URIRef)}
+# Where a member's names are: (tier, property); the order is that of NAME_PROPERTIES, then altLabel.
+NAMED_BY = (*((1, prop) for prop in NAME_PROPERTIES), (2, SKOS.altLabel))
 
 
-def _subproperties(graph: Graph, prop: URIRef) -> set[URIRef]:
-    return {p for p in graph.transitive_subjects(RDFS.subPropertyOf, prop) if isinstance(p, URIRef)}
+def _members_query(kind: Kind) -> str:
+    """SPARQL for every member of ``kind``: the instances of its classes or their subclasses, and
+    the IRI values of its properties or their subproperties."""
+    ways = [f"{{ ?class <{RDFS.subClassOf}>* <{c}> . ?member a ?class }}" for c in kind.classes]
+    ways += [f"{{ ?link <{RDFS.subPropertyOf}>* <{p}> . ?holder ?link ?member }}" for p in kind.properties]
+    return f"SELECT DISTINCT ?member WHERE {{ {' UNION '.join(ways)} FILTER(isIRI(?member)) }}"
 
 
-def members(graph: Graph, kind: Kind) -> set[URIRef]:
-    """Every IRI of the given kind in ``graph``."""
-    found: set[URIRef] = set()
-    for cls in kind.classes:
-        for sub in _subclasses(graph, cls):
-            found.update(m for m in graph.subjects(RDF.type, sub) if isinstance(m, URIRef))
-    for prop in kind.properties:
-        for sub in _subproperties(graph, prop):
-            found.update(o for o in graph.objects(None, sub) if isinstance(o, URIRef))
-    return found
+def _names_query(kind: Kind) -> str:
+    """SPARQL for every name of every member of ``kind``, with the position in :data:`NAMED_BY` of
+    the property that gives it. The members come first and the names are read property by property
+    (a union of scans): Oxigraph joins the two sides by hash, rdflib looks up each member's names."""
+    scans = [f'{{ ?member <{prop}> ?name BIND("{i}" AS ?by) }}' for i, (_, prop) in enumerate(NAMED_BY)]
+    return f"SELECT ?member ?by ?name WHERE {{ {{ {_members_query(kind)} }} {{ {' UNION '.join(scans)} }} }}"
 
 
-def build_index(graph: Graph, kind: Kind) -> Index:
-    """The name index of ``kind`` over ``graph``: each member's names, looked up member by member
-    (a few lookups each; the on-disk index keeps the result between commands, :func:`index_for`).
+def build_index(store: Store, kind: Kind) -> Index:
+    """The name index of ``kind`` over ``store``: every member, and every name of each.
+
+    A member's display name is its first name by :data:`NAME_PROPERTIES` (the least, as text, when
+    one property gives it several), else the last segment of its IRI, so it does not depend on the
+    order in which a back end lists values. The on-disk index keeps the result between commands
+    (:func:`index_for`).
     """
     index = Index(kind)
-    found = members(graph, kind)
-
-    def names(member: URIRef, prop: URIRef) -> list[Node]:
-        return list(graph.objects(member, prop))
-
-    for member in found:
+    shown: dict[URIRef, tuple[int, str]] = {}
+    for (member,) in store.query(_members_query(kind)).rows:
         index.add(0, str(member), member)
         index.add(0, curie(member), member)
         slug = str(member).rstrip("/").rsplit("/", 1)[-1]
         index.add(1, slug, member)
-        for prop in NAME_PROPERTIES:
-            for name in names(member, prop):
-                index.add(1, str(name), member)
-                index.names.setdefault(member, str(name))
-        for alt in names(member, SKOS.altLabel):
-            index.add(2, str(alt), member)
-        index.names.setdefault(member, slug)
+        shown[member] = (len(NAMED_BY), slug)
+    for member, by, name in store.query(_names_query(kind)).rows:
+        position = int(by)
+        index.add(NAMED_BY[position][0], str(name), member)
+        if position < len(NAME_PROPERTIES):
+            shown[member] = min(shown[member], (position, str(name)))
+    index.names.update((member, name) for member, (_, name) in shown.items())
     return index
 
 
-_CACHE: dict[tuple[int, str], tuple[Graph, Index]] = {}
+_CACHE: dict[tuple[int, str], tuple[Store, Index]] = {}
 
 
-def index_for(graph: Graph, kind: Kind, keep: Keep | None = None) -> Index:
-    """The index of ``kind`` over ``graph``, kept while the same graph object is asked again.
+def index_for(store: Store, kind: Kind) -> Index:
+    """The index of ``kind`` over ``store``, kept while the same store object is asked again.
 
-    With ``keep`` (the store's, :meth:`csgkg.store.base.Store.keep`), the index is also kept in a
-    file beside the store and read from there by later commands while the store's token is the one
-    it was made with; otherwise, and when the file cannot be read or written, it is built anew.
+    Where the store keeps what is worked out from it (:meth:`csgkg.store.base.Store.keep`), the
+    index is also kept in a file beside the store and read from there by later commands while the
+    store's token is the one it was made with; otherwise, and when the file cannot be read or
+    written, it is built anew.
     """
-    key = (id(graph), kind.noun)
+    key = (id(store), kind.noun)
     cached = _CACHE.get(key)
-    if cached is None or cached[0] is not graph:
+    if cached is None or cached[0] is not store:
+        keep = store.keep()
         index = _read_kept(keep, kind) if keep is not None else None
         if index is None:
-            index = build_index(graph, kind)
+            index = build_index(store, kind)
             if keep is not None:
                 _write_kept(keep, index)
-        cached = (graph, index)
+        cached = (store, index)
         _CACHE[key] = cached
     return cached[1]
 
@@ -237,12 +239,10 @@ def nearest(index: Index, text: str, n: int = 5) -> list[str]:
     return out
 
 
-def resolve_member(
-    graph: Graph, kind: Kind, value: object, parameter: str, keep: Keep | None = None
-) -> URIRef:
-    """The member of ``kind`` that ``value`` names, else a UsageError with the nearest values
-    (``keep``: see :func:`index_for`)."""
-    index = index_for(graph, kind, keep)
+def resolve_member(store: Store, kind: Kind, value: object, parameter: str) -> URIRef:
+    """The member of ``kind`` in ``store`` that ``value`` names, else a UsageError with the nearest
+    values."""
+    index = index_for(store, kind)
     text = str(value)
     found = index.lookup(text)
     if len(found) == 1:
@@ -296,13 +296,13 @@ def _as_literal(text: str, parameter: Parameter) -> Literal:
     return Literal(text)
 
 
-def resolve_value(graph: Graph, parameter: Parameter, value: object, keep: Keep | None = None) -> Node:
-    """The RDF term for one value of ``parameter`` (``keep``: see :func:`index_for`)."""
+def resolve_value(store: Store, parameter: Parameter, value: object) -> Node:
+    """The RDF term for one value of ``parameter`` (members of a kind are looked up in ``store``)."""
     kind = KINDS.get(parameter.name)
     if kind is not None:
         if isinstance(value, Literal):
             value = str(value)
-        return resolve_member(graph, kind, value, parameter.name, keep)
+        return resolve_member(store, kind, value, parameter.name)
     if isinstance(value, URIRef | Literal):
         return value
     if parameter.type == "iri":
@@ -310,8 +310,6 @@ def resolve_value(graph: Graph, parameter: Parameter, value: object, keep: Keep 
     return _as_literal(str(value), parameter)
 
 
-def resolve_values(
-    graph: Graph, parameter: Parameter, values: Iterable[object], keep: Keep | None = None
-) -> list[Node]:
+def resolve_values(store: Store, parameter: Parameter, values: Iterable[object]) -> list[Node]:
     """The RDF terms for the values of ``parameter`` (several values mean any of them)."""
-    return [resolve_value(graph, parameter, value, keep) for value in values]
+    return [resolve_value(store, parameter, value) for value in values]
