@@ -58,6 +58,9 @@ def rank_key(kind: str, relative: str) -> tuple:
 
 def relative_path(root: DatasetRoot, path: Path) -> str:
     """``path`` (a file of ``root``) relative to the root, with forward slashes."""
+    text, base = str(path), str(root.path)
+    if text.startswith(base) and text[len(base) : len(base) + 1] == os.sep and ".." not in text:
+        return text[len(base) + 1 :].replace(os.sep, "/")  # the common case, without pathlib's work
     try:
         return path.relative_to(root.path).as_posix()
     except ValueError:

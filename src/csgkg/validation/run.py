@@ -196,10 +196,12 @@ def validate_root(
 
     # The index is brought up to date first: when it has to read every file again, the fast engine
     # takes the triples it has just read instead of reading the files a second time.
-    open_index(root, progress)
+    index = open_index(root, progress)
     report = _validate_root(root, extra, engine, progress)
-    # A verdict on the whole dataset: the index keeps it for the queries to tell.
-    open_index(root).record_verdict(report.conforms, len(report.violations), len(report.warnings))
+    # A verdict on the whole dataset: the index keeps it for the queries to tell, for the files it
+    # was brought up to date with (not kept if another command has changed the index since; a
+    # file edited meanwhile is seen by the next command, which drops the verdict).
+    index.record_verdict(report.conforms, len(report.violations), len(report.warnings))
     return report
 
 
