@@ -286,6 +286,32 @@ def test_no_network_connection_is_attempted(tmp_path: Path) -> None:
     assert hits == []
 
 
+WORKER_PROBE = """
+import sys, threading
+from csgkg.contribution import limits
+from csgkg.core.errors import InputError
+if sys.argv[1] == "thread":
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+print(limits._worker_context().get_start_method())
+print(limits.run_limited(sorted, ([3, 1, 2],), limits.Limits(timeout=20), "probe.ttl"))
+try:
+    limits.run_limited(bytearray, (2 * 1024**3,), limits.Limits(timeout=20, memory=256 * 1024**2), "big.ttl")
+except InputError as exc:
+    print(str(exc).split(":", 1)[1].split("(")[0].strip())
+"""
+
+
+@pytest.mark.parametrize(("mode", "method"), [("alone", "fork"), ("thread", "forkserver")])
+def test_the_worker_is_forked_from_the_caller_only_while_it_runs_one_thread(mode: str, method: str) -> None:
+    """A caller with one thread forks the worker itself; one with another thread (as a store
+    starts) uses the clean server process. Either way the worker answers and its memory is bounded."""
+    proc = subprocess.run(
+        [sys.executable, "-c", WORKER_PROBE, mode], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [method, "[1, 2, 3]", "ran out of the memory allowed for a check"]
+
+
 def test_network_access_inside_the_worker_is_refused() -> None:
     from csgkg.contribution import limits
     from csgkg.core.errors import CsgkgError

@@ -133,7 +133,20 @@ def _ended_without_answer(exitcode: int | None, limits: Limits) -> str:
     return message + "It had no memory limit; the system may have stopped it for using too much memory"
 
 
+def _single_threaded() -> bool:
+    """True when this process runs one thread (Linux lists them in ``/proc/self/task``), which
+    counts the threads a native library such as a store has started, not only Python's."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False  # not Linux: assume threads
+
+
 def _worker_context() -> Any:
+    """Fork the worker from this process when it has no other thread (nothing can be inherited
+    half-way, and the worker starts with everything imported), else from a clean server process."""
+    if _single_threaded():
+        return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["csgkg.contribution.check"])  # each worker starts with it imported
     return context
@@ -144,9 +157,10 @@ def run_limited(
 ) -> Any:
     """Run ``func(*args)`` in a worker process within ``limits``; return its result or raise a CsgkgError.
 
-    The worker is forked from a clean server process (multiprocessing's "forkserver"), never from the
-    caller: a caller that has a store open holds threads and locks that a forked copy would inherit
-    half-way, and the worker could then wait for ever.
+    The worker is forked from the caller only while the caller runs a single thread; otherwise from
+    a clean server process (multiprocessing's "forkserver"): a caller that has a store open holds
+    threads and locks that a forked copy would inherit half-way, and the worker could then wait for
+    ever.
 
     ``what`` names the input in error messages (usually the file); ``hint`` (what else the user can
     try) is added to the message when the check runs out of time or memory, or its worker dies.
@@ -155,6 +169,8 @@ def run_limited(
     """
     suffix = f"; {hint}" if hint else ""
     context = _worker_context()
+    for stream in (sys.stdout, sys.stderr):  # a forked worker must not write the caller's buffer again
+        stream.flush()
     parent, child = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(child, func, args, limits.memory, deferred), daemon=True)
     process.start()
