@@ -126,3 +126,18 @@ def resolve_member_named(root: DatasetRoot, name: str) -> str:
     store = open_store(root)
     kind = KINDS["intervention"]
     return str(resolve.resolve_member(store, kind, name, "intervention"))
+
+
+def test_a_build_keeps_every_name_index_for_the_first_queries(tmp_root: DatasetRoot, monkeypatch) -> None:
+    """After ``csgkg build`` no query builds a name index: each kind's is kept beside the index."""
+    from csgkg.publish.pipeline import build
+
+    assert build(tmp_root).ok
+    store = open_store(tmp_root)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the build should have kept this index")
+
+    monkeypatch.setattr(resolve, "build_index", refuse)
+    for kind in set(KINDS.values()):
+        assert resolve.index_for(store, kind).names, kind.noun

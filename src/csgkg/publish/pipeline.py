@@ -91,6 +91,7 @@ def build(
     notes = [said for said in [store.index.update.describe()] if said]
     report = validate_root(root, engine=engine, progress=reporter)  # keeps the verdict with the index
     notes.extend(report.notes)
+    _write_names(store)
     try:
         return _release(root, store, report, notes, since, reporter)
     finally:
@@ -137,6 +138,14 @@ def _release(
     write_atomic(sources_file(root), digest, fsync=False)
     result.written = [dist / path.relative_to(out) for path in written]
     return result
+
+
+def _write_names(store: Any) -> None:
+    """Keep, beside the index, the name index of every kind of parameter value (index), whether or
+    not the dataset conforms: the first query after a build that looks a name up reads it."""
+    from csgkg.sparql.resolve import keep_name_indexes
+
+    keep_name_indexes(store)
 
 
 def _write_keys(root: DatasetRoot, store: Any) -> None:

@@ -168,6 +168,17 @@ def index_for(store: Store, kind: Kind) -> Index:
     return cached[1]
 
 
+def keep_name_indexes(store: Store) -> None:
+    """Keep the index of every kind beside ``store`` (where it keeps anything), so that the next
+    command finds it; an index already kept for these files is left as it is."""
+    keep = store.keep()
+    if keep is None:
+        return
+    for kind in dict.fromkeys(KINDS.values()):
+        if _read_kept(keep, kind) is None:
+            _write_kept(keep, build_index(store, kind))
+
+
 def _kept_file(keep: Keep, kind: Kind) -> Path:
     return keep.folder / f"names-{kind.noun.replace(' ', '-')}.json"
 
