@@ -140,8 +140,17 @@ class OxigraphStore:
         except (TypeError, ValueError):
             return
         seen: set[Triple] = set()
+        converted: dict[Any, Any] = {}  # a term in many triples is converted, and held, once
+
+        def term(value: Any) -> Any:
+            try:
+                return converted[value]
+            except KeyError:
+                converted[value] = found = to_rdflib(value)
+                return found
+
         for quad in self.ox.quads_for_pattern(*terms, None):
-            triple = to_triple(quad)
+            triple = (term(quad.subject), term(quad.predicate), term(quad.object))
             if triple not in seen:
                 seen.add(triple)
                 yield triple
