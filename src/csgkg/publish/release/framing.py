@@ -318,10 +318,11 @@ def _processor(base: type) -> type:
     that no term names by trying every term of the context as a prefix, and does so again each
     time the IRI appears (a concept linked from every intervention is compacted thousands of
     times). Remembered are the calls that pass no value, whose answer depends on nothing but the
-    context, the IRI and the flags, and, of the calls that pass a value, those that pyld does not
-    answer from the context's terms, where the value counts only by being there. Input marked
-    :class:`Expanded` is copied, not expanded again. The output is pyld's own (tests/test_framing.py
-    compares it with pyld framing the whole graph in one call)."""
+    context, the IRI and the flags; the calls that pass a value which pyld does not answer from the
+    context's terms, where the value counts only by being there; and those it answers by choosing
+    a term, keyed by what that choice reads of the value (:func:`_what_term_selection_reads`).
+    Input marked :class:`Expanded` is copied, not expanded again. The output is pyld's own
+    (tests/test_framing.py compares it with pyld framing the whole graph in one call)."""
 
     class Remembering(base):  # type: ignore[misc, valid-type]
         def __init__(self) -> None:
@@ -344,11 +345,15 @@ def _processor(base: type) -> type:
         ) -> str:
             if iri is None:
                 return iri
-            if value is not None and (
-                iri.startswith("@") or (vocab and iri in self._get_inverse_context(active_ctx))
-            ):
-                return super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
-            key = (id(active_ctx), iri, vocab, base, reverse, value is None)
+            if value is None:
+                read: Any = None
+            elif iri.startswith("@") or (vocab and iri in self._get_inverse_context(active_ctx)):
+                read = _what_term_selection_reads(value)  # pyld picks a term by the value
+                if read is None:
+                    return super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
+            else:
+                read = "a value"  # only whether there is one counts
+            key = (id(active_ctx), iri, vocab, base, reverse, read)
             found = self._compacted.get(key)
             if found is not None and found[0] is active_ctx:  # the context is kept alive with it
                 return found[1]
@@ -357,6 +362,23 @@ def _processor(base: type) -> type:
             return compacted
 
     return Remembering
+
+
+def _what_term_selection_reads(value: Any) -> tuple | None:
+    """What pyld's term selection (``_compact_iri`` with a value, and ``_select_term``) reads of
+    ``value``: for a value object, which of ``@index``, ``@language``, ``@direction`` and ``@type``
+    it has, with what, and whether it has nothing else; for a node object, its ``@id``. None for
+    the objects whose contents it reads further (lists, graphs, preserved values): those are not
+    remembered."""
+    if not isinstance(value, dict):
+        return ("not an object",)
+    if "@list" in value or "@graph" in value or "@preserve" in value:
+        return None
+    if "@value" in value:
+        keys = ("@index", "@language", "@direction", "@type")
+        shown = tuple((k in value, json.dumps(value.get(k), sort_keys=True)) for k in keys)
+        return ("value", len(value) == 1, *shown)
+    return ("node", "@index" in value, "@id" in value, value.get("@id"))
 
 
 def _node_id(node: Node) -> str:
