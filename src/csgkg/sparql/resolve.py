@@ -143,7 +143,9 @@ def build_index(store: Store, kind: Kind) -> Index:
     return index
 
 
-_CACHE: dict[tuple[int, str], tuple[Store, Index]] = {}
+# The last index of each kind, with the store it was made from (only the last: a process that opens
+# a store per command, as the server does, holds no older store through it).
+_CACHE: dict[str, tuple[Store, Index]] = {}
 
 
 def index_for(store: Store, kind: Kind) -> Index:
@@ -154,7 +156,7 @@ def index_for(store: Store, kind: Kind) -> Index:
     store's token is the one it was made with; otherwise, and when the file cannot be read or
     written, it is built anew.
     """
-    key = (id(store), kind.noun)
+    key = kind.noun
     cached = _CACHE.get(key)
     if cached is None or cached[0] is not store:
         keep = store.keep()
