@@ -138,8 +138,8 @@ class Manifest:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def to_json(self) -> dict:
-        """The manifest as JSON-ready data."""
-        return {path: list(stamp) for path, stamp in sorted(self.files.items())}
+        """The manifest as JSON-ready data (each stamp a pair, which JSON writes as an array)."""
+        return dict(sorted(self.files.items()))
 
     @classmethod
     def from_json(cls, data: object) -> Manifest:
