@@ -80,9 +80,18 @@ def canonical(graph: Graph) -> Graph:
 
 def to_ntriples(graph: Graph) -> str:
     """N-Triples with canonical blank nodes and sorted lines: the same graph always gives the same bytes."""
-    text = canonical(graph).serialize(format="nt")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return "\n".join(lines) + "\n" if lines else ""
+    return statements_to_ntriples(canonical(graph))
+
+
+def statements_to_ntriples(triples: Iterable[Triple]) -> str:
+    """Sorted N-Triples of ``triples`` (each line once), each line as rdflib's N-Triples writer
+    writes it; blank nodes keep the labels they have (:func:`to_ntriples` makes them canonical)."""
+    from rdflib.plugins.serializers.nt import _nt_row
+
+    lines = sorted({_nt_row(triple) for triple in triples})
+    text = "".join(lines)
+    text.encode("utf-8")  # what cannot be written as UTF-8 fails here, as in rdflib's writer
+    return text
 
 
 def to_turtle(graph: Graph, prefixes: Mapping[str, str] | None = None) -> str:

@@ -15,7 +15,13 @@ from rdflib import Graph, Literal
 from rdflib.namespace import OWL
 
 from csgkg.core.namespaces import new_graph
-from csgkg.io.serialise import derived_graph, has_blank_node
+from csgkg.io.serialise import (
+    CanonicalGraph,
+    derived_graph,
+    has_blank_node,
+    statements_to_ntriples,
+    to_ntriples,
+)
 from csgkg.publish.rl import rl_closure
 
 
@@ -49,6 +55,26 @@ def owl_rl_closure(graph: Graph, axioms: Path | None = None, engine: str = "auto
         if _trivial(s, p, o):
             closure.remove((s, p, o))
     return closure
+
+
+def closure_ntriples(graph: Graph, axioms: Path | None = None) -> tuple[str, int]:
+    """:func:`csgkg.io.serialise.to_ntriples` of :func:`owl_rl_closure` of ``graph``, and the
+    number of its statements.
+
+    When the closure keeps ``graph``'s blank-node labels (``graph`` canonical, the axioms without
+    blank nodes of their own) and :func:`rl_closure` computes it, the lines are written straight
+    from its statements, without filling another rdflib graph; otherwise from owl_rl_closure's graph.
+    """
+    schema = new_graph()
+    if axioms is not None and axioms.is_file():
+        schema.parse(axioms, format="turtle")
+    keeps_labels = isinstance(graph, CanonicalGraph) or not has_blank_node(graph)
+    if keeps_labels and not has_blank_node(schema):
+        closed = rl_closure(chain(graph, schema), drop_trivial=True)
+        if closed is not None:
+            return statements_to_ntriples(closed), len(closed)
+    closure = owl_rl_closure(graph, axioms)
+    return to_ntriples(closure), len(closure)
 
 
 def _trivial(s: Any, p: Any, o: Any) -> bool:

@@ -23,15 +23,15 @@ __all__ = ["write_release"]
 def write_release(
     root: DatasetRoot,
     graph: Graph,
-    inferred: Graph | Callable[[], Graph],
+    inferred: str | Callable[[], str],
     dist: Path | None = None,
     since: str | Path | None = None,
 ) -> list[Path]:
     """Write the release files for ``graph`` (the validated union graph of ``root``, made canonical
-    by :func:`csgkg.io.serialise.canonical_graph`) and ``inferred`` (its OWL 2 RL closure, or a
-    function that works it out, called once the framing of ``interventions.json`` has started in
-    the second process, so that the two run side by side) into ``dist`` (default: ``root``'s
-    ``dist/``) and return their paths.
+    by :func:`csgkg.io.serialise.canonical_graph`) and ``inferred`` (the N-Triples of its OWL 2 RL
+    closure, :func:`csgkg.publish.inference.closure_ntriples`, or a function that works them out,
+    called once the framing of ``interventions.json`` has started in the second process, so that
+    the two run side by side) into ``dist`` (default: ``root``'s ``dist/``) and return their paths.
 
     ``since`` names the previous release for ``CHANGES.md``: a folder holding an older ``dist/``,
     or a git tag; by default the newest git tag that is not the current commit, if there is one.

@@ -9,23 +9,25 @@ from pathlib import Path
 from rdflib import Graph
 
 from csgkg.core.files import write_atomic
-from csgkg.io.serialise import load_context, ntriples_to_turtle, to_jsonld, to_ntriples, to_turtle
+from csgkg.io.serialise import load_context, ntriples_to_turtle, to_jsonld, to_ntriples
 
 RDF_FILES = ("csgkg.ttl", "csgkg.nt", "csgkg.jsonld", "csgkg-inferred.ttl", "context.jsonld")
 JSONLD_FILE = "csgkg.jsonld"
 
 
 def write_formats(
-    graph: Graph, inferred: Graph, context_file: Path, dist: Path, ntriples: str | None = None
+    graph: Graph, inferred: str, context_file: Path, dist: Path, ntriples: str | None = None
 ) -> list[Path]:
     """Write :data:`RDF_FILES` but ``csgkg.jsonld`` (:func:`write_jsonld` writes that one, so that
-    it can be written in another process) into ``dist`` and return their paths; ``ntriples`` is
-    :func:`csgkg.io.serialise.to_ntriples` of ``graph``, if the caller has it already."""
+    it can be written in another process) into ``dist`` and return their paths. ``inferred`` is
+    :func:`csgkg.io.serialise.to_ntriples` of the OWL 2 RL closure of ``graph``
+    (:func:`csgkg.publish.inference.closure_ntriples`); ``ntriples`` that of ``graph``, if the caller
+    has it already."""
     ntriples = to_ntriples(graph) if ntriples is None else ntriples
     outputs = {
         "csgkg.ttl": ntriples_to_turtle(ntriples),
         "csgkg.nt": ntriples,
-        "csgkg-inferred.ttl": to_turtle(inferred),
+        "csgkg-inferred.ttl": ntriples_to_turtle(inferred),
     }
     for name, content in outputs.items():
         write_atomic(dist / name, content, fsync=False)
