@@ -79,3 +79,17 @@ def test_a_graph_derived_from_a_canonical_graph_keeps_its_labels_without_a_copy(
     assert not isinstance(derived_graph(graph_with_blank_nodes()), CanonicalGraph)
     # a closure of a graph whose labels are not stable is relabelled when it is written
     assert to_ntriples(owl_rl_closure(graph_with_blank_nodes())) == to_ntriples(closure)
+
+
+def test_a_literal_with_a_unicode_line_separator_stays_on_its_line() -> None:
+    """rdflib writes U+2028, U+0085 and the like inside a literal as they are (N-Triples allows it);
+    the sorted lines must keep each statement whole, and the text must read back as the graph."""
+    from rdflib.compare import isomorphic
+
+    graph = Graph()
+    subject = URIRef("https://w3id.org/csgkg/id/intervention/x")
+    for text in ("one\u2028two", "three\x85four", "five\x0csix", "seven\x1eeight"):
+        graph.add((subject, RDFS.comment, Literal(text)))
+    written = to_ntriples(graph)
+    assert written.count(" .\n") == 4
+    assert isomorphic(Graph().parse(data=written, format="nt"), graph)
