@@ -6,7 +6,7 @@ place that chooses between them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -100,6 +100,21 @@ class Store(Protocol):
         ...
 
 
+def _term_converter() -> Callable[[Any], Any]:
+    """:func:`to_rdflib` with a memory: each distinct term is converted once, and the same rdflib
+    object is handed out wherever it recurs."""
+    converted: dict[Any, Any] = {}
+
+    def term(value: Any) -> Any:
+        try:
+            return converted[value]
+        except KeyError:
+            converted[value] = found = to_rdflib(value)
+            return found
+
+    return term
+
+
 def _sorted_triples(triples: list[Triple]) -> list[tuple]:
     triples.sort(key=lambda t: tuple(str(x) for x in t))
     return [tuple(t) for t in triples]
@@ -121,14 +136,7 @@ class OxigraphStore:
         if isinstance(answer, ox.QueryTriples):
             return Result(["subject", "predicate", "object"], _sorted_triples([to_triple(t) for t in answer]))
         columns = [v.value for v in answer.variables]
-        converted: dict[Any, Any] = {}  # large answers repeat terms: convert each one once
-
-        def term(value: Any) -> Any:
-            try:
-                return converted[value]
-            except KeyError:
-                converted[value] = found = to_rdflib(value)
-                return found
+        term = _term_converter()  # large answers repeat terms: convert each one once
 
         indexes = range(len(columns))
         return Result(columns, [tuple(term(row[i]) for i in indexes) for row in answer])
@@ -140,14 +148,7 @@ class OxigraphStore:
         except (TypeError, ValueError):
             return
         seen: set[Triple] = set()
-        converted: dict[Any, Any] = {}  # a term in many triples is converted, and held, once
-
-        def term(value: Any) -> Any:
-            try:
-                return converted[value]
-            except KeyError:
-                converted[value] = found = to_rdflib(value)
-                return found
+        term = _term_converter()  # a term in many triples is converted, and held, once
 
         for quad in self.ox.quads_for_pattern(*terms, None):
             triple = (term(quad.subject), term(quad.predicate), term(quad.object))
