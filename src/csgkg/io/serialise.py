@@ -88,10 +88,7 @@ def statements_to_ntriples(triples: Iterable[Triple]) -> str:
     writes it; blank nodes keep the labels they have (:func:`to_ntriples` makes them canonical)."""
     from rdflib.plugins.serializers.nt import _nt_row
 
-    lines = sorted({_nt_row(triple) for triple in triples})
-    text = "".join(lines)
-    text.encode("utf-8")  # what cannot be written as UTF-8 fails here, as in rdflib's writer
-    return text
+    return "".join(sorted({_nt_row(triple) for triple in triples}))
 
 
 def to_turtle(graph: Graph, prefixes: Mapping[str, str] | None = None) -> str:

@@ -34,16 +34,50 @@ def owl_rl_closure(graph: Graph, axioms: Path | None = None, engine: str = "auto
     """
     if engine not in ("auto", "owlrl"):
         raise ValueError(f"unknown closure engine {engine!r}; use auto or owlrl")
+    schema = _schema(axioms)
+    closed = rl_closure(chain(graph, schema), drop_trivial=True) if engine == "auto" else None
+    return _owlrl(graph, schema) if closed is None else _as_graph(graph, schema, closed)
+
+
+def closure_ntriples(graph: Graph, axioms: Path | None = None) -> tuple[str, int]:
+    """:func:`csgkg.io.serialise.to_ntriples` of :func:`owl_rl_closure` of ``graph``, and the
+    number of its statements.
+
+    When :func:`rl_closure` computes the closure and it keeps ``graph``'s blank-node labels
+    (``graph`` canonical, the axioms without blank nodes of their own), the lines are written
+    straight from its statements, without filling another rdflib graph.
+    """
+    schema = _schema(axioms)
+    closed = rl_closure(chain(graph, schema), drop_trivial=True)
+    if closed is None:
+        closure = _owlrl(graph, schema)
+    elif (isinstance(graph, CanonicalGraph) or not has_blank_node(graph)) and not has_blank_node(schema):
+        return statements_to_ntriples(closed), len(closed)
+    else:
+        closure = _as_graph(graph, schema, closed)
+    return to_ntriples(closure), len(closure)
+
+
+def _schema(axioms: Path | None) -> Graph:
+    """The axioms file as a graph (empty when there is none)."""
     schema = new_graph()
     if axioms is not None and axioms.is_file():
         schema.parse(axioms, format="turtle")
-    closed = rl_closure(chain(graph, schema), drop_trivial=True) if engine == "auto" else None
-    if closed is not None:
-        # The engine adds no blank node: the closure keeps the labels of ``graph``'s, unless the
-        # axioms file brings blank nodes of its own (labelled afresh at every parse).
-        closure = new_graph() if has_blank_node(schema) else derived_graph(graph)
-        closure.addN((s, p, o, closure) for s, p, o in closed)
-        return closure
+    return schema
+
+
+def _as_graph(graph: Graph, schema: Graph, closed: list) -> Graph:
+    """:func:`rl_closure`'s statements as a graph. The engine adds no blank node: the closure keeps
+    the labels of ``graph``'s, unless ``schema`` brings blank nodes of its own (labelled afresh at
+    every parse)."""
+    closure = new_graph() if has_blank_node(schema) else derived_graph(graph)
+    closure.addN((s, p, o, closure) for s, p, o in closed)
+    return closure
+
+
+def _owlrl(graph: Graph, schema: Graph) -> Graph:
+    """owlrl's closure of ``graph`` and ``schema`` (``schema`` is filled with it), trivial
+    entailments dropped."""
     import owlrl
 
     closure = schema
@@ -55,26 +89,6 @@ def owl_rl_closure(graph: Graph, axioms: Path | None = None, engine: str = "auto
         if _trivial(s, p, o):
             closure.remove((s, p, o))
     return closure
-
-
-def closure_ntriples(graph: Graph, axioms: Path | None = None) -> tuple[str, int]:
-    """:func:`csgkg.io.serialise.to_ntriples` of :func:`owl_rl_closure` of ``graph``, and the
-    number of its statements.
-
-    When the closure keeps ``graph``'s blank-node labels (``graph`` canonical, the axioms without
-    blank nodes of their own) and :func:`rl_closure` computes it, the lines are written straight
-    from its statements, without filling another rdflib graph; otherwise from owl_rl_closure's graph.
-    """
-    schema = new_graph()
-    if axioms is not None and axioms.is_file():
-        schema.parse(axioms, format="turtle")
-    keeps_labels = isinstance(graph, CanonicalGraph) or not has_blank_node(graph)
-    if keeps_labels and not has_blank_node(schema):
-        closed = rl_closure(chain(graph, schema), drop_trivial=True)
-        if closed is not None:
-            return statements_to_ntriples(closed), len(closed)
-    closure = owl_rl_closure(graph, axioms)
-    return to_ntriples(closure), len(closure)
 
 
 def _trivial(s: Any, p: Any, o: Any) -> bool:

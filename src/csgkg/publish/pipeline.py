@@ -26,6 +26,7 @@ from csgkg.io.serialise import canonical_graph
 from csgkg.publish.inference import closure_ntriples
 from csgkg.publish.release import write_release
 from csgkg.publish.released import sources_file
+from csgkg.sparql.resolve import keep_name_indexes
 from csgkg.store.base import OxigraphStore, open_store
 from csgkg.validation.run import ValidationReport, validate_root
 
@@ -91,7 +92,7 @@ def build(
     notes = [said for said in [store.index.update.describe()] if said]
     report = validate_root(root, engine=engine, progress=reporter)  # keeps the verdict with the index
     notes.extend(report.notes)
-    _write_names(store)
+    keep_name_indexes(store)  # index, valid or not: the first queries after a build read them
     try:
         return _release(root, store, report, notes, since, reporter)
     finally:
@@ -139,14 +140,6 @@ def _release(
     write_atomic(sources_file(root), digest, fsync=False)
     result.written = [dist / path.relative_to(out) for path in written]
     return result
-
-
-def _write_names(store: Any) -> None:
-    """Keep, beside the index, the name index of every kind of parameter value (index), whether or
-    not the dataset conforms: the first query after a build that looks a name up reads it."""
-    from csgkg.sparql.resolve import keep_name_indexes
-
-    keep_name_indexes(store)
 
 
 def _write_keys(root: DatasetRoot, store: Any) -> None:

@@ -159,13 +159,7 @@ def index_for(store: Store, kind: Kind) -> Index:
     key = kind.noun
     cached = _CACHE.get(key)
     if cached is None or cached[0] is not store:
-        keep = store.keep()
-        index = _read_kept(keep, kind) if keep is not None else None
-        if index is None:
-            index = build_index(store, kind)
-            if keep is not None:
-                _write_kept(keep, index)
-        cached = (store, index)
+        cached = (store, _kept_or_built(store, kind))
         _CACHE[key] = cached
     return cached[1]
 
@@ -173,12 +167,20 @@ def index_for(store: Store, kind: Kind) -> Index:
 def keep_name_indexes(store: Store) -> None:
     """Keep the index of every kind beside ``store`` (where it keeps anything), so that the next
     command finds it; an index already kept for these files is left as it is."""
+    if store.keep() is not None:
+        for kind in dict.fromkeys(KINDS.values()):
+            _kept_or_built(store, kind)
+
+
+def _kept_or_built(store: Store, kind: Kind) -> Index:
+    """The index of ``kind`` kept beside ``store`` for its files, else built (and kept)."""
     keep = store.keep()
-    if keep is None:
-        return
-    for kind in dict.fromkeys(KINDS.values()):
-        if _read_kept(keep, kind) is None:
-            _write_kept(keep, build_index(store, kind))
+    index = _read_kept(keep, kind) if keep is not None else None
+    if index is None:
+        index = build_index(store, kind)
+        if keep is not None:
+            _write_kept(keep, index)
+    return index
 
 
 def _kept_file(keep: Keep, kind: Kind) -> Path:
