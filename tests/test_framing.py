@@ -1,6 +1,6 @@
-"""interventions.json frames the interventions in small batches, each over the triples its documents
-can show; the result must be byte for byte what pyld gives when it frames the whole graph at once
-(the reference below, which only this test keeps)."""
+"""interventions.json is framed by csgkg's own walk of pyld's framing algorithm (for the frames it
+makes) and compacted by pyld; the result must be byte for byte what pyld gives when it frames the
+whole graph itself (the reference below, which only this test keeps)."""
 
 from __future__ import annotations
 
@@ -50,29 +50,29 @@ def assert_same_as_whole_graph(graph: Graph, context_file: Path) -> dict[str, An
     return document
 
 
-def test_real_dataset_framed_in_batches_as_in_one_call(dataset: Dataset, root: DatasetRoot) -> None:
+def test_real_dataset_framed_as_pyld_frames_it(dataset: Dataset, root: DatasetRoot) -> None:
     assert_same_as_whole_graph(dataset.graph(), root.context_file)
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> DatasetRoot:
-    """A synthetic root of 50 interventions (more than one batch), without injected violations."""
+    """A synthetic root of 50 interventions, without injected violations."""
     out = tmp_path_factory.mktemp("framing") / "root"
     load_synth().synthesise(50, 7, out, share=0.0)
     return DatasetRoot(out)
 
 
 @pytest.mark.slow  # writes and loads a synthetic registry
-def test_synthetic_dataset_framed_in_batches_as_in_one_call(synthetic: DatasetRoot) -> None:
+def test_synthetic_dataset_framed_as_pyld_frames_it(synthetic: DatasetRoot) -> None:
     graph = load_dataset(synthetic).graph()
     document = assert_same_as_whole_graph(graph, synthetic.context_file)
-    assert len(document["@graph"]) > framing.BATCH
+    assert len(document["@graph"]) == len(Catalogue(graph).intervention_iris)
 
 
 @pytest.mark.slow  # writes and loads a synthetic registry
 def test_blank_nodes_framed_as_in_one_call(synthetic: DatasetRoot) -> None:
     """Blank nodes keep or lose their identifiers as in one call: one used by a single intervention
-    is embedded without one, one shared by two interventions of different batches keeps it."""
+    is embedded without one, one shared by two interventions keeps it."""
     graph = load_dataset(synthetic).graph()
     first, *_, last = (URIRef(i) for i in Catalogue(graph).intervention_iris)
     own, shared = BNode(), BNode()
@@ -86,10 +86,10 @@ def test_blank_nodes_framed_as_in_one_call(synthetic: DatasetRoot) -> None:
 
 
 @pytest.mark.slow  # writes and loads a synthetic registry
-def test_blank_nodes_of_different_batches_keep_different_identifiers(synthetic: DatasetRoot) -> None:
-    """Two blank nodes, each shared by two interventions, framed in different batches: each keeps
-    its own identifier, the one the N-Triples file gives it, so a reader never takes them for one
-    (pyld numbers blank nodes afresh in each call, which made both ``_:b0``)."""
+def test_shared_blank_nodes_keep_their_own_identifiers(synthetic: DatasetRoot) -> None:
+    """Two blank nodes, each shared by two interventions far apart: each keeps its own identifier,
+    the one the N-Triples file gives it, so a reader never takes them for one (pyld numbers blank
+    nodes afresh in each call, which once made both ``_:b0``)."""
     graph = load_dataset(synthetic).graph()
     interventions = sorted(URIRef(i) for i in Catalogue(graph).intervention_iris)
     one, other = BNode(), BNode()
@@ -113,3 +113,30 @@ def test_a_blank_intervention_framed_as_in_one_call(synthetic: DatasetRoot) -> N
     graph.add((node, RDF.type, CSG.Intervention))
     graph.add((node, RDFS.label, Literal("nameless", lang="en")))
     assert "nameless" in written(assert_same_as_whole_graph(graph, synthetic.context_file))
+
+
+@pytest.mark.slow  # writes and loads a synthetic registry
+def test_awkward_shapes_framed_as_pyld_frames_them(synthetic: DatasetRoot) -> None:
+    """The cases where pyld's rules show: a cycle of blank nodes, an intervention that refers to
+    itself, a blank node reached twice in one document (embedded once, then referred to), blank
+    nodes under a claim (each claim embeds afresh), and a link to a node without a label under a
+    property whose other links have one (pyld's frame does not match it, so it is left out)."""
+    graph = load_dataset(synthetic).graph()
+    first = sorted(URIRef(i) for i in Catalogue(graph).intervention_iris)[0]
+    claim = next(graph.subjects(RDF.subject, first))
+    one, two, twice, detail = BNode(), BNode(), BNode(), BNode()
+    graph.add((first, URIRef(EX + "part"), one))
+    graph.add((one, URIRef(EX + "next"), two))
+    graph.add((two, URIRef(EX + "back"), one))
+    graph.add((two, RDFS.comment, Literal("in a cycle")))
+    graph.add((first, URIRef(EX + "self"), first))
+    graph.add((first, URIRef(EX + "a"), twice))
+    graph.add((first, URIRef(EX + "b"), twice))
+    graph.add((twice, RDFS.comment, Literal("reached twice")))
+    graph.add((claim, URIRef(EX + "detail"), detail))
+    graph.add((claim, URIRef(EX + "also"), twice))
+    graph.add((detail, RDFS.comment, Literal("under a claim")))
+    graph.add((first, CSG.addressesHarm, URIRef(EX + "unlabelled-harm")))
+    text = written(assert_same_as_whole_graph(graph, synthetic.context_file))
+    assert "in a cycle" in text and "under a claim" in text
+    assert "reached twice" in text and "unlabelled-harm" not in text

@@ -1,4 +1,4 @@
-"""``interventions.json``: the interventions as nested JSON documents, framed with pyld.
+"""``interventions.json``: the interventions as nested JSON documents, framed as pyld frames them.
 
 One document per intervention, its facet values, related interventions, organisations and sources
 embedded with their labels, and its claims nested under ``claims``. The context is the project's own
@@ -11,13 +11,12 @@ documents that name it by its address.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
-from rdflib.term import Node
 
 from csgkg.core.files import write_atomic
 from csgkg.core.namespaces import CSG, SCHEMA
@@ -69,9 +68,6 @@ def context_loader(context_file: Path) -> DocumentLoader:
 LABELS = (SKOS.prefLabel, RDFS.label, DCTERMS.title)
 BESIDE_LABEL = (SCHEMA.url, DCTERMS.bibliographicCitation)
 NEVER = {"@embed": "@never"}
-# How many interventions one call of pyld frames: pyld looks for the claims of each among all the
-# nodes it is given, so a fixed batch keeps the time linear, and shares the cost of each call.
-BATCH = 20
 
 
 def _iri_properties(graph: Graph, subjects: list[URIRef]) -> dict[URIRef, set[URIRef]]:
@@ -141,94 +137,6 @@ def _stable(node: Any) -> Any:
     return node
 
 
-def _embedded_nodes(graph: Graph, top: Node, links: dict[str, list[str]]) -> tuple[set[Node], set[Node]]:
-    """The nodes whose triples framing ``top`` reads, and those of them that pyld embeds whole.
-
-    Read: ``top``, its claims (the nodes whose ``rdf:subject`` it is), the nodes it links to by a
-    property that ``links`` (property -> the properties shown beside it) embeds, and every node
-    that pyld embeds with its implicit frame from those: blank nodes anywhere, and the values of
-    the properties shown beside a link. All but the linked nodes are embedded whole; of a linked
-    node pyld shows only its type, label and the properties beside it (:func:`_shown_only`).
-    """
-    whole: set[Node] = {top, *graph.subjects(RDF.subject, top)}
-    linked: set[Node] = set()
-    implicit: list[Node] = []
-    for node in list(whole):
-        implicit.extend(o for o in graph.objects(node) if isinstance(o, BNode))
-    for prop, value in graph.predicate_objects(top):
-        shown = links.get(str(prop))
-        if shown is None or not isinstance(value, URIRef) or prop == RDF.type:
-            continue
-        linked.add(value)
-        beside = graph.predicate_objects(value)
-        implicit.extend(o for p, o in beside if isinstance(o, BNode) or str(p) in shown)
-    while implicit:  # an implicit frame embeds every node it reaches (once)
-        node = implicit.pop()
-        if node in whole or isinstance(node, Literal):
-            continue
-        whole.add(node)
-        implicit.extend(o for p, o in graph.predicate_objects(node) if p != RDF.type)
-    return whole | linked, whole
-
-
-# Tops framed together; the nodes whose triples they read; those of them embedded whole.
-Group = tuple[list[Node], set[Node], set[Node]]
-
-
-def _groups(graph: Graph, tops: list[Node], links: dict[str, list[str]]) -> list[Group]:
-    """``tops`` in groups framed together, each with the nodes framing it reads: one group per
-    top, except that tops whose documents would share a blank node are framed together, so that
-    pyld keeps or prunes its identifier as it does when the whole graph is framed at once."""
-    groups: list[Group] = []
-    holder: dict[Node, int] = {}  # blank node -> index of the group that reads it
-    for top in tops:
-        nodes, whole = _embedded_nodes(graph, top, links)
-        shared = sorted({holder[n] for n in nodes if n in holder}, reverse=True)
-        members = [top]
-        for index in shared:  # merge the groups sharing a blank node with this one
-            merged, merged_nodes, merged_whole = groups[index]
-            members = merged + members
-            nodes |= merged_nodes
-            whole |= merged_whole
-            groups[index] = ([], set(), set())
-        groups.append((members, nodes, whole))
-        holder.update((n, len(groups) - 1) for n in nodes if isinstance(n, BNode))
-    return [group for group in groups if group[0]]
-
-
-def _batches(groups: list[Group], size: int = BATCH) -> Iterator[Group]:
-    """``groups`` joined into batches of about ``size`` tops (a group is never split)."""
-    members: list[Node] = []
-    reads: set[Node] = set()
-    whole: set[Node] = set()
-    for group_members, group_reads, group_whole in groups:
-        members += group_members
-        reads |= group_reads
-        whole |= group_whole
-        if len(members) >= size:
-            yield members, reads, whole
-            members, reads, whole = [], set(), set()
-    if members:
-        yield members, reads, whole
-
-
-SHOWN = frozenset(str(p) for p in (*LABELS, *BESIDE_LABEL))
-
-
-def _shown_only(node: dict[str, Any]) -> dict[str, Any]:
-    """A linked node as its frame can show it: its id, types, labels and the properties shown
-    beside a label, and every property that refers to a blank node (whose identifier pyld keeps
-    or prunes by the references it counts). The rest pyld would read and drop: leaving it out
-    spares the work and changes nothing in the output (tested)."""
-    return {
-        key: values
-        for key, values in node.items()
-        if key.startswith("@")
-        or key in SHOWN
-        or any(isinstance(v, dict) and str(v.get("@id", "")).startswith("_:") for v in values)
-    }
-
-
 def label_keeper() -> Any:
     """A pyld identifier issuer that keeps each blank node's own label instead of numbering blank
     nodes in the order pyld meets them (``_:b0``, ``_:b1``, ...).
@@ -265,52 +173,192 @@ def framed_interventions(graph: Graph, context_file: Path, ntriples: str | None 
     """``graph``'s interventions framed as nested documents (a JSON-LD object with ``@graph``) whose
     ``@context`` is :func:`embedded_context`, inline.
 
-    pyld frames the interventions a batch at a time (:data:`BATCH`), each batch over only the nodes
-    its documents read (:func:`_embedded_nodes`), so the work grows linearly with the number of
-    interventions. The documents are those of framing the whole graph in one call: pyld frames
-    each top-level node afresh (a node embedded in one document is embedded again in the next),
-    :func:`frame` frames every link explicitly, and the interventions whose documents share a
-    blank node are framed together, so that pyld keeps its identifier.
-    The interventions that are blank nodes, which a frame cannot name, are framed in one call
-    over the whole graph. ``ntriples`` is :func:`csgkg.io.serialise.to_ntriples` of ``graph``, if
-    the caller has it already.
+    The documents are those pyld gives when it frames the whole graph with :func:`frame` in one
+    call (tests/test_framing.py compares the two): :class:`_Framer` follows pyld's framing
+    algorithm for the few frame shapes :func:`frame` makes, reading each node's claims from an
+    index instead of scanning every node for each intervention, and pyld compacts the result.
+    ``ntriples`` is :func:`csgkg.io.serialise.to_ntriples` of ``graph``, if the caller has it
+    already.
     """
+    the_frame = frame(graph, embedded_context(context_file))
+    graph = canonical(graph)  # blank nodes labelled as in the other formats
+    nodes = ntriples_to_expanded_jsonld(to_ntriples(graph) if ntriples is None else ntriples)
+    framer = _Framer(nodes, the_frame)
+    framed = framer.documents()
+    processor = _processor(_pyld().JsonLdProcessor)(framer.shared_ids)
+    options = {**frame_options(), "base": "", "graph": True, "skipExpansion": True, "link": {}}
+    compacted = processor.compact(framed, the_frame["@context"], options)
+    return _stable({"@context": the_frame["@context"], "@graph": compacted.get("@graph", [])})
+
+
+def _pyld() -> Any:
+    """pyld's ``jsonld`` module (imported when a release is written, not when csgkg starts)."""
     from pyld import jsonld
 
-    options = frame_options()
-    the_frame = frame(graph, embedded_context(context_file))
-    links = {  # the embedded links: property -> the properties shown beside the linked node
-        prop: [key for key in value if not key.startswith("@")]
-        for prop, value in the_frame.items()
-        if not prop.startswith("@") and prop != "claims" and value != NEVER
-    }
-    graph = canonical(graph)  # blank nodes labelled as in the other formats
-    tops = sorted({s for t in the_frame["@type"] for s in graph.subjects(RDF.type, URIRef(t))}, key=str)
-    expanded = ntriples_to_expanded_jsonld(to_ntriples(graph) if ntriples is None else ntriples)
-    if any(isinstance(top, BNode) for top in tops):
-        calls = [(expanded, the_frame)]
-    else:
-        by_id = {node["@id"]: node for node in expanded}
-        calls = []
-        for members, reads, whole in _batches(_groups(graph, tops, links)):
-            whole_ids = set(map(_node_id, whole))
-            nodes = [
-                by_id[n] if n in whole_ids else _shown_only(by_id[n])
-                for n in sorted(map(_node_id, reads))
-                if n in by_id
-            ]
-            calls.append((Expanded(nodes), {**the_frame, "@id": [str(top) for top in members]}))
-    documents: list[Any] = []
-    processor = _processor(jsonld.JsonLdProcessor)
-    for nodes, selected in calls:  # a processor per call: what it remembers holds that call's contexts
-        documents.extend(processor().frame(nodes, selected, options)["@graph"])
-    return _stable({"@context": the_frame["@context"], "@graph": documents})
+    return jsonld
 
 
-class Expanded(list):
-    """Node objects already in expanded form (Oxigraph's JSON-LD writer gives them so): the
-    processor of :func:`_processor` takes a copy of them as they are instead of expanding them
-    again, which would give the same objects."""
+RDF_SUBJECT = str(RDF.subject)
+
+
+class _Frame:
+    """One node frame of :func:`frame`, as pyld reads it: its ``@embed`` and ``@explicit`` flags,
+    the types a node must have (any of them; none: any node), the properties whose values have
+    their own frame (the others get the implicit frame, with this frame's flags), whether a node
+    must have a value for one of those to match (a frame of properties only), and the frame of the
+    nodes whose ``rdf:subject`` the framed node is (``claims``)."""
+
+    def __init__(
+        self,
+        embed: str = "@once",
+        explicit: bool = False,
+        types: frozenset[str] = frozenset(),
+        props: dict[str, _Frame] | None = None,
+        duck: bool = False,
+        claims: _Frame | None = None,
+    ) -> None:
+        self.embed, self.explicit, self.types, self.duck, self.claims = embed, explicit, types, duck, claims
+        self.props = props or {}
+        self._implicit: _Frame | None = None
+
+    @classmethod
+    def parse(cls, spec: dict[str, Any], default_embed: str = "@once") -> _Frame:
+        """The frame of ``spec`` (compact, its properties named by full IRIs, as :func:`frame`
+        writes them, ``claims`` being the reverse of ``rdf:subject``)."""
+        known = {"@context", "@embed", "@explicit", "@type", "claims"}
+        props = {key: cls.parse(value) for key, value in spec.items() if key not in known}
+        if any(key.startswith("@") for key in props):
+            raise ValueError(f"frame keyword not supported: {sorted(k for k in props if k.startswith('@'))}")
+        claims = spec.get("claims")
+        return cls(
+            embed=spec.get("@embed", default_embed),
+            explicit=bool(spec.get("@explicit", False)),
+            types=frozenset(spec.get("@type", ())),
+            props=props,
+            duck="@type" not in spec and bool(props),
+            claims=cls.parse(claims) if claims is not None else None,
+        )
+
+    @property
+    def implicit(self) -> _Frame:
+        """The frame pyld gives a property this frame does not name: any node, same flags."""
+        if self._implicit is None:
+            self._implicit = _Frame(self.embed, self.explicit)
+        return self._implicit
+
+    def matches(self, node: dict[str, Any]) -> bool:
+        """Whether ``node`` matches: one of the types, or, for a frame of properties only, a value
+        for one of them; a frame of flags only matches every node."""
+        if self.types:
+            return any(t in self.types for t in node.get("@type", ()))
+        if self.duck:
+            return any(node.get(prop) for prop in self.props)
+        return True
+
+
+class _Framer:
+    """pyld's framing (``_match_frame``) of expanded node objects with the frames :func:`frame`
+    makes, giving the expanded documents pyld compacts.
+
+    As in pyld: each intervention is a document of its own, which embeds a node at most once
+    under the ``@once`` flag (the claims each start afresh); ``@never`` gives a reference; a node
+    already being embedded further up is referred to, not embedded again; a blank node that
+    appears once in the whole output loses its identifier. What pyld supports and the frames of
+    :func:`frame` never use (lists, named graphs, ``@default``, ``@requireAll``, value patterns)
+    is not followed.
+    """
+
+    def __init__(self, nodes: list[dict[str, Any]], spec: dict[str, Any]) -> None:
+        self.nodes = {node["@id"]: node for node in nodes}
+        self.frame = _Frame.parse(spec)
+        self.claims_of: dict[str, list[str]] = {}
+        for node in nodes:
+            for value in node.get(RDF_SUBJECT, ()):
+                if "@id" in value:
+                    self.claims_of.setdefault(value["@id"], []).append(node["@id"])
+        self.blank_outputs: dict[str, list[dict[str, Any]]] = {}
+        self.shared: dict[tuple[str, int, bool], dict[str, Any]] = {}
+        self.shared_ids: set[int] = set()  # of the outputs in shared
+
+    def documents(self) -> list[dict[str, Any]]:
+        """The framed documents, one per matching node, in the order of their identifiers."""
+        tops = sorted(i for i, node in self.nodes.items() if self.frame.matches(node))
+        documents = [self._frame(i, self.frame, False, {}, []) for i in tops]
+        for outputs in self.blank_outputs.values():
+            if len(outputs) == 1:  # referred to once: the identifier says nothing
+                del outputs[0]["@id"]
+        return [document for document in documents if document is not None]
+
+    def _frame(
+        self, node_id: str, frame: _Frame, embedded: bool, once: dict[str, bool], stack: list[str]
+    ) -> dict[str, Any] | None:
+        """The output for ``node_id`` under ``frame`` (None when it does not match): a reference or
+        the node embedded. ``once`` holds the nodes this document has embedded; ``stack`` those
+        being embedded above this one."""
+        node = self.nodes.get(node_id) or {"@id": node_id}
+        if not frame.matches(node):
+            return None
+        blank = node_id.startswith("_:")
+        refer = embedded and (
+            frame.embed == "@never"
+            or node_id in stack[:-1]  # pyld's test for a circular embedding
+            or (frame.embed == "@once" and node_id in once)
+        )
+        if not blank:  # the same output as last time, if it holds no other node
+            if not refer:
+                once[node_id] = True
+            found = self.shared.get((node_id, id(frame), refer))
+            if found is not None:
+                return found
+        output: dict[str, Any] = {"@id": node_id}
+        if blank:
+            self.blank_outputs.setdefault(node_id, []).append(output)
+        if refer:
+            return self._share(output, (node_id, id(frame), refer))
+        once[node_id] = True
+        stack.append(node_id)
+        holds_nodes = False
+        for prop in sorted(node):
+            values = node[prop]
+            if prop.startswith("@"):
+                output[prop] = values
+                continue
+            subframe = frame.props.get(prop)
+            if subframe is None:
+                if frame.explicit:
+                    continue
+                subframe = frame.implicit
+            shown = output.setdefault(prop, [])
+            for value in values:
+                if "@id" in value:
+                    holds_nodes = True
+                    embedded_value = self._frame(value["@id"], subframe, True, once, stack)
+                    if embedded_value is not None:
+                        shown.append(embedded_value)
+                else:
+                    shown.append(value)
+            if not shown:
+                del output[prop]
+        if frame.claims is not None:
+            holds_nodes = holds_nodes or node_id in self.claims_of
+            for claim in self.claims_of.get(node_id, ()):
+                claims = output.setdefault("@reverse", {}).setdefault(RDF_SUBJECT, [])
+                # pyld frames each claim as a top-level node, with its own record of embeddings
+                embedded_claim = self._frame(claim, frame.claims, embedded, {}, stack)
+                if embedded_claim is not None:
+                    claims.append(embedded_claim)
+        stack.pop()
+        if embedded and not blank and not holds_nodes:
+            return self._share(output, (node_id, id(frame), refer))
+        return output
+
+    def _share(self, output: dict[str, Any], key: tuple[str, int, bool]) -> dict[str, Any]:
+        """Keep ``output`` (which holds no other node, so is the same wherever the node appears
+        under that frame) for the next appearances, and mark it for :func:`_processor` to compact
+        once."""
+        self.shared[key] = output
+        self.shared_ids.add(id(output))
+        return output
 
 
 def _processor(base: type) -> type:
@@ -320,19 +368,37 @@ def _processor(base: type) -> type:
     times). Remembered are the calls that pass no value, whose answer depends on nothing but the
     context, the IRI and the flags; the calls that pass a value which pyld does not answer from the
     context's terms, where the value counts only by being there; and those it answers by choosing
-    a term, keyed by what that choice reads of the value (:func:`_what_term_selection_reads`).
-    Input marked :class:`Expanded` is copied, not expanded again. The output is pyld's own
+    a term, keyed by what that choice reads of the value (:func:`_what_term_selection_reads`; pyld
+    picks the term by the value).
+    The output is pyld's own
     (tests/test_framing.py compares it with pyld framing the whole graph in one call)."""
 
     class Remembering(base):  # type: ignore[misc, valid-type]
-        def __init__(self) -> None:
+        def __init__(self, shared: set[int] = frozenset()) -> None:  # type: ignore[assignment]
             super().__init__()
             self._compacted: dict[tuple, tuple[dict, str]] = {}
+            self._shared = shared
+            self._compacted_nodes: dict[tuple, tuple[dict, Any]] = {}
+            self._term_iris: dict[int, tuple[dict, frozenset[str]]] = {}
 
-        def expand(self, input_: Any, options: dict) -> Any:
-            if isinstance(input_, Expanded):
-                return json.loads(json.dumps(input_, sort_keys=True))
-            return super().expand(input_, options)
+        def _iris_of_terms(self, active_ctx: dict) -> frozenset[str]:
+            found = self._term_iris.get(id(active_ctx))
+            if found is None or found[0] is not active_ctx:
+                mappings = active_ctx["mappings"].values()
+                found = (active_ctx, frozenset(d["@id"] for d in mappings if d and d.get("@id")))
+                self._term_iris[id(active_ctx)] = found
+            return found[1]
+
+        def _compact(self, active_ctx: dict, active_property: Any, element: Any, options: dict) -> Any:
+            if type(element) is not dict or id(element) not in self._shared:
+                return super()._compact(active_ctx, active_property, element, options)
+            key = (id(active_ctx), active_property, id(element))
+            found = self._compacted_nodes.get(key)
+            if found is not None and found[0] is active_ctx:
+                return found[1]
+            compacted = super()._compact(active_ctx, active_property, element, options)
+            self._compacted_nodes[key] = (active_ctx, compacted)
+            return compacted
 
         def _compact_iri(  # pyld's signature
             self,
@@ -348,7 +414,7 @@ def _processor(base: type) -> type:
             if value is None:
                 read: Any = None
             elif iri.startswith("@") or (vocab and iri in self._get_inverse_context(active_ctx)):
-                read = _what_term_selection_reads(value)  # pyld picks a term by the value
+                read = _what_term_selection_reads(value, self._iris_of_terms(active_ctx))
                 if read is None:
                     return super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
             else:
@@ -364,26 +430,28 @@ def _processor(base: type) -> type:
     return Remembering
 
 
-def _what_term_selection_reads(value: Any) -> tuple | None:
+def _what_term_selection_reads(value: Any, term_iris: frozenset[str]) -> tuple | None:
     """What pyld's term selection (``_compact_iri`` with a value, and ``_select_term``) reads of
     ``value``: for a value object, which of ``@index``, ``@language``, ``@direction`` and ``@type``
-    it has, with what, and whether it has nothing else; for a node object, its ``@id``. None for
-    the objects whose contents it reads further (lists, graphs, preserved values): those are not
-    remembered."""
+    it has, with what, and whether it has nothing else; for a node object, whether it has
+    ``@index`` and ``@id``, and its ``@id`` if that is the IRI of one of the context's terms
+    (``term_iris``: pyld prefers a ``@vocab`` term then, and only then). None for the objects
+    whose contents it reads further (lists, graphs, preserved values): those are not remembered."""
     if not isinstance(value, dict):
         return ("not an object",)
     if "@list" in value or "@graph" in value or "@preserve" in value:
         return None
     if "@value" in value:
         keys = ("@index", "@language", "@direction", "@type")
-        shown = tuple((k in value, json.dumps(value.get(k), sort_keys=True)) for k in keys)
+        shown = tuple((k in value, _hashable(value.get(k))) for k in keys)
         return ("value", len(value) == 1, *shown)
-    return ("node", "@index" in value, "@id" in value, value.get("@id"))
+    node_id = value.get("@id")
+    return ("node", "@index" in value, "@id" in value, node_id if node_id in term_iris else None)
 
 
-def _node_id(node: Node) -> str:
-    """The ``@id`` that rdflib's JSON-LD gives ``node``."""
-    return node.n3() if isinstance(node, BNode) else str(node)
+def _hashable(item: Any) -> Any:
+    """``item`` if it is a string or None, else its JSON text (keys sorted)."""
+    return item if item is None or isinstance(item, str) else json.dumps(item, sort_keys=True)
 
 
 def write_interventions_json(
