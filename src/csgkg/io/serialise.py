@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Graph
 
@@ -21,7 +22,14 @@ Triple = tuple  # (subject, predicate, object) of rdflib terms
 class CanonicalGraph(Graph):
     """A graph whose blank nodes carry stable labels, so the serialisers use it as it is, without
     another copy: one made by :func:`canonical` (the labels are canonical for it), or one filled
-    from such a graph without new blank nodes (:func:`derived_graph`; the labels are its source's)."""
+    from such a graph without new blank nodes (:func:`derived_graph`; the labels are its source's).
+
+    It is held in rdflib's ``SimpleMemory`` store, which keeps triples without the bookkeeping for
+    named graphs that the default store does on every addition and lookup: a canonical graph is
+    one graph, written out whole."""
+
+    def __init__(self, store: str = "SimpleMemory", **options: Any) -> None:
+        super().__init__(store=store, **options)
 
 
 def derived_graph(source: Graph) -> Graph:
