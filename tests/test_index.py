@@ -5,6 +5,7 @@ rdflib (stored queries, contribution checks)."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -421,3 +422,37 @@ def test_validate_reads_each_file_once_when_the_index_is_rebuilt(
     report = validate_root(root, engine="fast")
     assert report.conforms
     assert reads and set(reads.values()) == {1}
+
+
+def test_validation_runs_while_the_store_is_written_and_gives_the_same_report(tmp_path: Path) -> None:
+    """When the index is written anew, the function given as ``meanwhile`` is called once, after
+    every file was read and before the store is in place; when it is up to date, not at all. A
+    whole validation gives the same results either way."""
+    from csgkg.validation.run import validate_root
+
+    root = copy_root(tmp_path / "root")
+    seen: list[bool] = []
+    index = open_index(root, meanwhile=lambda: seen.append(store_dir(root).is_dir()))
+    assert index.update.action == "rebuilt" and seen == [False]  # called while the store was written
+    assert open_index(root, meanwhile=lambda: seen.append(True)).update.action == "none"
+    assert seen == [False]
+    shutil.rmtree(store_dir(root).parent)
+    first = validate_root(root)  # checked while the store is written
+    again = validate_root(root)  # the index in step: checked after
+    assert first.index_update is not None and first.index_update.startswith("index: written anew")
+    assert again.index_update is None
+    assert first.to_json() == again.to_json() and first.conforms
+    assert _answers(root, "oxigraph") == _answers(root, "rdflib")
+
+
+def test_an_error_while_the_store_is_written_still_leaves_a_whole_index(tmp_path: Path) -> None:
+    root = copy_root(tmp_path / "root")
+
+    def fail() -> None:
+        raise RuntimeError("validation failed")
+
+    with pytest.raises(RuntimeError, match="validation failed"):
+        open_index(root, meanwhile=fail)
+    index = open_index(root)
+    assert index.update.action == "none"  # the store and its state were written all the same
+    assert _answers(root, "oxigraph") == _answers(root, "rdflib")

@@ -88,10 +88,11 @@ def build(
     before anything is read (:meth:`DatasetRoot.require_writable`).
     """
     root.require_writable("csgkg build", "dist")
-    store = open_store(root, "oxigraph", reporter)  # load
-    notes = [said for said in [store.index.update.describe()] if said]
-    report = validate_root(root, engine=engine, progress=reporter)  # keeps the verdict with the index
-    notes.extend(report.notes)
+    # load and validate: the index is brought up to date first, and keeps the verdict
+    report = validate_root(root, engine=engine, progress=reporter)
+    store = open_store(root, "oxigraph", reporter)  # the index validated (or files changed since)
+    said = [report.index_update, store.index.update.describe()]
+    notes = [*(line for line in said if line), *report.notes]
     keep_name_indexes(store)  # index, valid or not: the first queries after a build read them
     try:
         return _release(root, store, report, notes, since, reporter)

@@ -23,7 +23,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,16 +179,23 @@ def _locked(root: DatasetRoot) -> Iterator[None]:
 _OPEN: dict[str, tuple[str, ox.Store]] = {}
 
 
-def open_index(root: DatasetRoot, reporter: Any = None) -> Index:
+def open_index(
+    root: DatasetRoot, reporter: Any = None, meanwhile: Callable[[], object] | None = None
+) -> Index:
     """The index of ``root``, brought up to date with the files first (see the module's text).
 
-    ``reporter`` (a csgkg.core.progress.Reporter) shows the files being read.
+    ``reporter`` (a csgkg.core.progress.Reporter) shows the files being read. When the store is
+    written anew, ``meanwhile`` (if given) is called once every file has been read, while the store
+    is written on another thread (Oxigraph's bulk load leaves Python's lock free): validation takes
+    the triples just read and checks them then. It is not called otherwise; an exception it raises
+    is raised again once the store is in place. The index stays locked while it runs.
     """
     with _locked(root):
         now = scan(root.path)
         state = State.read(root)
+        failure = None
         if state is None or not store_dir(root).is_dir():
-            _rebuild(root, now, reporter)
+            failure = _rebuild(root, now, reporter, meanwhile)
             update = Update("rebuilt", Changes(added=now.of_kinds(*STORE_KINDS)) if state else Changes())
             state = State(now)
         else:
@@ -196,7 +204,7 @@ def open_index(root: DatasetRoot, reporter: Any = None) -> Index:
             if not loaded:
                 update = Update("none")
             elif len(loaded) > REBUILD_SHARE * max(1, len(now.of_kinds(*STORE_KINDS))):
-                _rebuild(root, now, reporter)
+                failure = _rebuild(root, now, reporter, meanwhile)
                 update = Update("rebuilt", loaded)
             else:
                 _replace_graphs(root, loaded, reporter)
@@ -210,6 +218,8 @@ def open_index(root: DatasetRoot, reporter: Any = None) -> Index:
         if not (index_dir(root) / STATE_FILE).is_file():
             state.write(root)
         store = _read_only(root, state)
+    if failure is not None:
+        raise failure
     return Index(root, store, state, update)
 
 
@@ -240,8 +250,11 @@ def _advance(reporter: Any, manifest: Manifest) -> Any:
     return reporter.task("indexing files", total=len(manifest.of_kinds(*STORE_KINDS)))
 
 
-def _rebuild(root: DatasetRoot, manifest: Manifest, reporter: Any) -> None:
-    """Write the store anew from every file, beside the old one, and swap it in."""
+def _rebuild(
+    root: DatasetRoot, manifest: Manifest, reporter: Any, meanwhile: Callable[[], object] | None = None
+) -> Exception | None:
+    """Write the store anew from every file, beside the old one, and swap it in (``meanwhile`` as
+    for :func:`open_index`); return the exception ``meanwhile`` raised, if any."""
     forget_open(root)
     folder = index_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
@@ -262,10 +275,15 @@ def _rebuild(root: DatasetRoot, manifest: Manifest, reporter: Any) -> None:
         keep_just_read(root, stamps, read, memory)
         del memory
         give_back_memory()
-        store = ox.Store(str(fresh / STORE_DIR))
-        store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        del store
+        failure = None
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            writing = pool.submit(_bulk_load, fresh / STORE_DIR, quads)
+            if meanwhile is not None:
+                try:
+                    meanwhile()
+                except Exception as exc:  # raised again once the index is whole
+                    failure = exc
+            writing.result()  # the store is in place (or its error raised) before anything else
         quads.unlink()
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -277,6 +295,14 @@ def _rebuild(root: DatasetRoot, manifest: Manifest, reporter: Any) -> None:
     os.replace(fresh / STORE_DIR, store_dir(root))
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(fresh, ignore_errors=True)
+    return failure
+
+
+def _bulk_load(folder: Path, quads: Path) -> None:
+    """Write a store in ``folder`` from the N-Quads file ``quads``."""
+    store = ox.Store(str(folder))
+    store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
+    store.flush()
 
 
 def _replace_graphs(root: DatasetRoot, changes: Changes, reporter: Any) -> None:
@@ -299,5 +325,3 @@ def _replace_graphs(root: DatasetRoot, changes: Changes, reporter: Any) -> None:
         store.flush()
     finally:
         del store
-
-

@@ -77,6 +77,7 @@ class ValidationReport:
     results: list[ValidationResult] = field(default_factory=list)
     engine: str = "pyshacl"  # the engine that made the report: "fast" or "pyshacl"
     notes: list[str] = field(default_factory=list)  # what the user should know about the run
+    index_update: str | None = None  # what bringing the index up to date did, if anything
 
     @property
     def conforms(self) -> bool:

@@ -194,10 +194,17 @@ def validate_root(
         return _validate_root(root, extra, engine, progress)
     from csgkg.store.index import open_index
 
-    # The index is brought up to date first: when it has to read every file again, the fast engine
-    # takes the triples it has just read instead of reading the files a second time.
-    index = open_index(root, progress)
-    report = _validate_root(root, extra, engine, progress)
+    # The index is brought up to date first. When it has to read every file again, the fast engine
+    # takes the triples it has just read instead of reading the files a second time, and checks
+    # them while the index writes its store.
+    reports: list[ValidationReport] = []
+
+    def check() -> None:
+        reports.append(_validate_root(root, extra, engine, progress))
+
+    index = open_index(root, progress, meanwhile=check)
+    report = reports[0] if reports else _validate_root(root, extra, engine, progress)
+    report.index_update = index.update.describe()
     # A verdict on the whole dataset: the index keeps it for the queries to tell, for the files it
     # was brought up to date with (not kept if another command has changed the index since; a
     # file edited meanwhile is seen by the next command, which drops the verdict).
