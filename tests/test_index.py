@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, copy_root, load_synth
+from conftest import EXAMPLES, copy_root
 from csgkg.contribution.check import check_files
 from csgkg.core.manifest import scan
 from csgkg.core.root import DatasetRoot
@@ -313,35 +313,6 @@ def test_file_uri_is_the_resolved_file_uri(tmp_path: Path, monkeypatch: pytest.M
     paths += [real / "link.ttl", Path("real folder") / "plain.ttl"]
     for path in paths:
         assert file_uri(path) == path.resolve().as_uri(), path
-
-
-def test_memory_of_a_dropped_store_goes_back_to_the_system(tmp_path: Path) -> None:
-    """The large build drops its in-memory store before bulk-loading the index; without
-    malloc_trim the process kept about 80% of the store's memory (1.8 of 2.2 GB at 100,000)."""
-    import subprocess
-    import sys
-
-    synth = load_synth()
-    synth.synthesise(1000, 3, tmp_path / "root", 0.0)
-    code = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from csgkg.core.root import DatasetRoot\n"
-        "from csgkg.store.loading import memory_store\n"
-        "from csgkg.store.memory import give_back_memory\n"
-        "def rss(): return int(open('/proc/self/statm').read().split()[1])\n"
-        "base = rss()\n"
-        "store, files = memory_store(DatasetRoot(Path(sys.argv[1])))\n"
-        "loaded = rss()\n"
-        "del store, files\n"
-        "print(give_back_memory(), base, loaded, rss())\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path / "root")], capture_output=True, text=True, check=True
-    ).stdout.split()
-    trimmed, base, loaded, after = out[0] == "True", *map(int, out[1:])
-    assert trimmed and loaded - base > 5000  # pages: the store took more than 20 MB
-    assert after - base < (loaded - base) / 2, (base, loaded, after)
 
 
 def test_every_command_reads_the_same_files(root: DatasetRoot) -> None:

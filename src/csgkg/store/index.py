@@ -44,7 +44,6 @@ from csgkg.store.loading import (
     ranked,
     stored_file,
 )
-from csgkg.store.memory import give_back_memory
 
 STATE_VERSION = 3
 INDEX_DIR = Path("build") / "index"
@@ -268,16 +267,13 @@ def _rebuild(
         read = ranked(root, _files_to_load(root, manifest))
         load_files(memory, root, read, _advance(reporter, manifest))
         quads = fresh / "all.nq"
-        with quads.open("wb") as handle:
-            memory.dump(handle, format=ox.RdfFormat.N_QUADS)
         # Validation in this process takes these triples rather than reading every file again.
         stamps = {path: stamp for path, stamp in manifest.files.items() if kind_of(path) in STORE_KINDS}
         keep_just_read(root, stamps, read, memory)
-        del memory
-        give_back_memory()
         failure = None
         with ThreadPoolExecutor(max_workers=1) as pool:
-            writing = pool.submit(_bulk_load, fresh / STORE_DIR, quads)
+            writing = pool.submit(_bulk_load, memory, fresh / STORE_DIR, quads)
+            del memory
             if meanwhile is not None:
                 try:
                     meanwhile()
@@ -298,8 +294,11 @@ def _rebuild(
     return failure
 
 
-def _bulk_load(folder: Path, quads: Path) -> None:
-    """Write a store in ``folder`` from the N-Quads file ``quads``."""
+def _bulk_load(memory: ox.Store, folder: Path, quads: Path) -> None:
+    """Write a store in ``folder`` from ``memory``, through the N-Quads file ``quads``."""
+    with quads.open("wb") as handle:
+        memory.dump(handle, format=ox.RdfFormat.N_QUADS)
+    del memory
     store = ox.Store(str(folder))
     store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
     store.flush()
