@@ -283,3 +283,31 @@ def test_a_root_that_cannot_be_written_is_checked_every_time(tmp_path, counted) 
     check_query(SAFE, SAFE_BINDINGS, root)
     check_query(SAFE, SAFE_BINDINGS, root)
     assert counted == [SAFE, SAFE]
+
+
+def test_stored_queries_without_parameters_are_checked_ahead_and_not_read_again(tmp_path, counted) -> None:
+    """check_stored_queries (which the build calls) records the verdict of every stored query that
+    needs no parameter; running one afterwards reads nothing, and a query that needs a value is
+    left for its run. An unsafe stored query is named, not recorded."""
+    import shutil
+
+    from csgkg.sparql.api import check_stored_queries, list_queries, run_stored
+
+    root_path = tmp_path / "root"
+    for part in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(REPO / part, root_path / part)
+    (root_path / "queries" / "unsafe-ahead.rq").write_text(
+        "#+ summary: Unsafe\nSELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }\n",
+        encoding="utf-8",
+    )
+    root = DatasetRoot(root_path)
+    failed = check_stored_queries(root)
+    assert len(failed) == 1 and "'unsafe-ahead'" in failed[0] and "SERVICE" in failed[0]
+    stored = {s.name: s for s in list_queries(root)}
+    free = [s for s in stored.values() if not any(p.required for p in s.parameters)]
+    assert len(counted) == len(free) and "intervention-summary" in {s.name for s in free}
+    counted.clear()
+    run_stored(stored["intervention-summary"], root=root)
+    assert counted == []  # checked ahead: not read again
+    run_stored(stored["interventions-by-harm"], {"harm": "harm:sexual-harassment"}, root=root)
+    assert len(counted) == 1  # bound with a value: checked when run

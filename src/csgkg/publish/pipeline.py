@@ -26,6 +26,7 @@ from csgkg.io.serialise import canonical_graph
 from csgkg.publish.inference import closure_ntriples
 from csgkg.publish.release import write_release
 from csgkg.publish.released import sources_file
+from csgkg.sparql.api import check_stored_queries
 from csgkg.sparql.resolve import keep_name_indexes
 from csgkg.store.base import OxigraphStore, open_store
 from csgkg.validation.run import ValidationReport, validate_root
@@ -94,6 +95,7 @@ def build(
     said = [report.index_update, store.index.update.describe()]
     notes = [*(line for line in said if line), *report.notes]
     keep_name_indexes(store)  # index, valid or not: the first queries after a build read them
+    notes.extend(check_stored_queries(root))  # and find the stored queries' texts checked
     try:
         return _release(root, store, report, notes, since, reporter)
     finally:

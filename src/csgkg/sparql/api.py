@@ -91,6 +91,26 @@ def bind_parameters(
     return inject_values(stored.sparql, bindings), bindings
 
 
+def check_stored_queries(root: RootLike = None) -> list[str]:
+    """Run the safety checks on every stored query that needs no parameter, as its first run would
+    (:func:`csgkg.sparql.checked.check_query` keeps the verdict under ``build/``, for that text and
+    those rules only), so that the first run does not parse it; return a line for each query that
+    fails them (its runs will refuse it with the same message)."""
+    from csgkg.sparql.checked import check_query
+
+    dataset_root = as_root(root)
+    failed = []
+    for stored in list_queries(dataset_root):
+        if any(p.required and p.name not in stored.defaults for p in stored.parameters):
+            continue  # bound only when run, with the values given then
+        try:
+            text, bindings = bind_parameters(stored, {}, dataset_root)
+            check_query(text, bindings, dataset_root)
+        except CsgkgError as exc:
+            failed.append(f"stored query '{stored.name}' does not pass the safety checks: {exc}")
+    return failed
+
+
 def run_stored(
     stored: StoredQuery,
     params: Mapping[str, object] | None = None,
