@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -125,16 +126,26 @@ def frame(graph: Graph, context: dict[str, Any]) -> dict[str, Any]:
 
 
 def _stable(node: Any) -> Any:
-    """Sort arrays (sets in JSON-LD) by their values' ids or text, so the output never reorders;
-    the ``@context`` is left as it is (its order matters)."""
+    """Sort arrays (sets in JSON-LD) by their values' ids or text (as JSON), so the output never
+    reorders; the ``@context`` is left as it is (its order matters)."""
     if isinstance(node, dict):
         return {k: v if k == "@context" else _stable(v) for k, v in node.items()}
     if isinstance(node, list):
         items = [_stable(v) for v in node]
-        return sorted(
-            items, key=lambda v: json.dumps(v.get("id", v) if isinstance(v, dict) else v, sort_keys=True)
-        )
+        return sorted(items, key=_sort_key) if len(items) > 1 else items
     return node
+
+
+def _sort_key(value: Any) -> str:
+    """The JSON text of ``value``'s id (a node's) or of ``value`` itself, keys sorted."""
+    shown = value.get("id", value) if isinstance(value, dict) else value
+    return _json_of_text(shown) if isinstance(shown, str) else json.dumps(shown, sort_keys=True)
+
+
+@lru_cache(maxsize=1 << 16)
+def _json_of_text(text: str) -> str:
+    """``json.dumps(text)``, remembered: the same ids are sorted in many documents."""
+    return json.dumps(text)
 
 
 def label_keeper() -> Any:
